@@ -1,0 +1,226 @@
+"""Mastodon-compatible OAuth on django-oauth-toolkit's tables: apps, token, revoke."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, inline_serializer
+from oauth2_provider.models import AccessToken, Grant, RefreshToken
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from accounts import services
+from accounts.models import App
+from accounts.serializers import render_app, render_token
+from core import ratelimit
+from core import scopes as scope_rules
+from core.authentication import check_password_login, find_user_by_login, set_token_cookie
+from core.exceptions import ApiError, BadRequest
+from core.fields import AnyValueField
+from core.openapi import ERRORS, error
+from core.params import request_params
+from core.views import ApiViewSet
+
+TokenResponse = inline_serializer("Token", fields={
+    "access_token": serializers.CharField(), "token_type": serializers.CharField(),
+    "scope": serializers.CharField(), "created_at": serializers.IntegerField(),
+    "id": serializers.IntegerField(), "refresh_token": serializers.CharField(required=False),
+    "expires_in": serializers.IntegerField(), "me": serializers.CharField(required=False),
+})
+AppResponse = inline_serializer("Application", fields={
+    "id": serializers.CharField(), "name": serializers.CharField(),
+    "website": serializers.CharField(allow_null=True),
+    "client_id": serializers.CharField(required=False),
+    "client_secret": serializers.CharField(required=False),
+    "redirect_uri": serializers.CharField(), "redirect_uris": serializers.ListField(),
+    "scopes": serializers.ListField(),
+})
+
+
+class CreateAppInput(serializers.Serializer):
+    client_name = serializers.CharField(max_length=255)
+    redirect_uris = AnyValueField()
+    scopes = AnyValueField(required=False)
+    website = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=500)
+
+    def validate_redirect_uris(self, value):
+        uris = value if isinstance(value, list) else str(value).split()
+        uris = [str(u).strip() for u in uris if str(u).strip()]
+        if not uris:
+            raise serializers.ValidationError("can't be blank")
+        return "\n".join(uris)
+
+    def validate_scopes(self, value):
+        return scope_rules.parse(value) or ["read"]
+
+
+class AppViewSet(ApiViewSet):
+    """OAuth client registration (POST /api/v1/apps) and app token checks."""
+
+    scopes = {"verify_credentials": []}
+    allow_app_token = True
+
+    @extend_schema(summary="Register an OAuth application", request=CreateAppInput,
+                   responses={200: AppResponse, 400: ERRORS[400]}, auth=[])
+    def create(self, request):
+        ratelimit.hit("app_creation", ratelimit.client_ip(request))
+        data = self.validated(CreateAppInput)
+        app = services.create_app(name=data["client_name"], redirect_uris=data["redirect_uris"],
+                                  scopes=data.get("scopes") or ["read"], website=data.get("website"),
+                                  owner=self.viewer)
+        return Response(render_app(app, with_secrets=True))
+
+    @extend_schema(summary="Check the app token", responses={200: AppResponse, 401: error("Bad token")})
+    def verify_credentials(self, request):
+        token = request.auth if isinstance(request.auth, AccessToken) else None
+        if token is None or token.application is None:
+            return Response({"error": "The access token is invalid"}, status=401)
+        return Response(render_app(token.application, with_secrets=False))
+
+    def permission_denied(self, request, message=None, code=None):
+        raise ApiError("The access token is invalid", status=401)
+
+    def check_permissions(self, request):
+        if self.action == "verify_credentials" and not isinstance(request.auth, AccessToken):
+            raise ApiError("The access token is invalid", status=401)
+
+
+def client_from_request(request, params: dict) -> App | None:
+    """The app named by HTTP Basic client credentials (preferred) or client_id/secret."""
+    client_id, client_secret = params.get("client_id"), params.get("client_secret")
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if header.startswith("Basic "):
+        try:
+            decoded = base64.b64decode(header[6:]).decode()
+            client_id, _, client_secret = decoded.partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+    if not client_id or not client_secret:
+        return None
+    app = App.objects.filter(client_id=str(client_id)).first()
+    if app is None or app.client_secret != str(client_secret):
+        return None
+    return app
+
+
+class TokenInput(serializers.Serializer):
+    grant_type = serializers.CharField(required=False)
+    client_id = serializers.CharField(required=False)
+    client_secret = serializers.CharField(required=False)
+    username = serializers.CharField(required=False)
+    password = serializers.CharField(required=False)
+    code = serializers.CharField(required=False)
+    redirect_uri = serializers.CharField(required=False)
+    refresh_token = serializers.CharField(required=False)
+    scope = serializers.CharField(required=False)
+
+
+class TokenViewSet(ApiViewSet):
+    """POST /oauth/token and POST /oauth/revoke."""
+
+    authentication_classes: list = []
+    permission_classes: list = []
+
+    @extend_schema(summary="Obtain a token", request=TokenInput,
+                   responses={200: TokenResponse, 400: ERRORS[400], 403: ERRORS[403]}, auth=[])
+    def token(self, request):
+        params = request_params(request)
+        grant_type = params.get("grant_type")
+        app = client_from_request(request, params)
+        if grant_type not in ("password", "authorization_code", "client_credentials", "refresh_token"):
+            raise BadRequest("unsupported_grant_type")
+        if app is None:
+            raise ApiError("Invalid credentials", status=400)
+        requested = scope_rules.parse(params.get("scope") or params.get("scopes"))
+        if grant_type == "password":
+            return self._password(request, app, params, requested)
+        if grant_type == "client_credentials":
+            token, _ = services.issue_token(app, None, app.scope_list)
+            return self._respond(token, None)
+        if grant_type == "authorization_code":
+            return self._authorization_code(app, params)
+        return self._refresh(app, params)
+
+    def _password(self, request, app, params, requested):
+        login = params.get("username") or params.get("name") or ""
+        ratelimit.hit("authentication", f"{ratelimit.client_ip(request)}:{str(login).lower()}")
+        user = check_password_login(str(login), str(params.get("password") or ""))
+        if user is None:
+            raise ApiError("Invalid credentials", status=400)
+        refusal = services.login_refusal(user)
+        if refusal is not None:
+            raise refusal
+        scopes = services.grantable_scopes(app, requested)
+        from accounts import mfa
+
+        if mfa.is_enabled(user):
+            raise mfa.challenge_required(user, app, scopes)
+        token, refresh = services.issue_token(app, user, scopes)
+        return self._respond(token, refresh)
+
+    def _authorization_code(self, app, params):
+        code = str(params.get("code") or "")
+        grant = Grant.objects.select_related("user").filter(application=app, code=code).first()
+        if grant is None or grant.expires < timezone.now():
+            raise ApiError("Invalid credentials", status=400)
+        user, scopes = grant.user, grant.scope.split()
+        grant.delete()  # single use
+        refusal = services.login_refusal(user)
+        if refusal is not None:
+            raise refusal
+        token, refresh = services.issue_token(app, user, scopes)
+        return self._respond(token, refresh)
+
+    def _refresh(self, app, params):
+        raw = str(params.get("refresh_token") or "")
+        from core.authentication import token_checksum
+
+        old = RefreshToken.objects.select_related("user", "access_token").filter(
+            application=app, token_checksum=token_checksum(raw), revoked__isnull=True).first()
+        if old is None:
+            raise ApiError("Invalid credentials", status=400)
+        scopes = old.access_token.scope.split() if old.access_token else app.scope_list
+        user = old.user
+        if old.access_token:
+            old.access_token.delete()
+        old.delete()
+        token, refresh = services.issue_token(app, user, scopes)
+        return self._respond(token, refresh)
+
+    def _respond(self, token, refresh):
+        response = Response(render_token(token, refresh))
+        if token.user_id is not None:
+            set_token_cookie(response, token.token)
+        return response
+
+    @extend_schema(summary="Revoke a token", request=inline_serializer("RevokeInput", fields={
+        "token": serializers.CharField(), "client_id": serializers.CharField(required=False),
+        "client_secret": serializers.CharField(required=False)}),
+        responses={200: inline_serializer("Empty", fields={}), 400: ERRORS[400]}, auth=[])
+    def revoke(self, request):
+        params = request_params(request)
+        raw = params.get("token")
+        if not raw:
+            raise BadRequest("Missing token")
+        from core.authentication import token_checksum
+
+        app = client_from_request(request, params)
+        tokens = AccessToken.objects.filter(token_checksum=token_checksum(str(raw)))
+        if app is not None:
+            tokens = tokens.filter(application=app)
+        for token in tokens:
+            services.revoke_token(token)
+        response = Response({})
+        if request.COOKIES.get("_pleroma_key") == raw:
+            response.delete_cookie("_pleroma_key")
+        return response
+
+
+def login_user(login: str, password: str):
+    """The user for an authorize-page login, or None (checks account state too)."""
+    user = find_user_by_login(login)
+    if user is None or not user.check_password(password):
+        return None
+    return user

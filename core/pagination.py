@@ -1,0 +1,74 @@
+"""Mastodon pagination: max_id / since_id / min_id / limit on ids, and the Link header.
+
+Keyset only (never OFFSET): the cursor is the id of the row being listed, which for
+bookmarks or favourites is the joining row, not the status shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+
+from core import ids
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 40
+CURSOR_PARAMS = ("max_id", "min_id", "since_id", "order")
+
+
+def page_limit(request, default: int = DEFAULT_LIMIT, maximum: int = MAX_LIMIT) -> int:
+    raw = request.query_params.get("limit") if hasattr(request, "query_params") else None
+    try:
+        value = int(raw) if raw not in (None, "") else default
+    except (TypeError, ValueError):
+        return default
+    if value <= 0:
+        return default
+    return min(value, maximum)
+
+
+def _cursor(request, name: str):
+    raw = request.query_params.get(name)
+    if not raw:
+        return None
+    return ids.decode(raw)
+
+
+def paginate(queryset, request, *, key: str = "id", default: int = DEFAULT_LIMIT,
+             maximum: int = MAX_LIMIT) -> list:
+    """One page of `queryset`, newest first, keyed on `key` (a FlakeId column)."""
+    limit = page_limit(request, default, maximum)
+    max_id, since_id, min_id = (_cursor(request, n) for n in ("max_id", "since_id", "min_id"))
+    if max_id is not None:
+        queryset = queryset.filter(**{f"{key}__lt": max_id})
+    if min_id is not None:
+        queryset = queryset.filter(**{f"{key}__gt": min_id}).order_by(key)
+        return list(reversed(list(queryset[:limit])))
+    if since_id is not None:
+        queryset = queryset.filter(**{f"{key}__gt": since_id})
+    return list(queryset.order_by(f"-{key}")[:limit])
+
+
+def _absolute(request, params: dict) -> str:
+    base = f"{settings.PLEROMA_URL}{request.path}"
+    return f"{base}?{urlencode(params, doseq=True)}"
+
+
+def link_header(request, first_cursor: Any, last_cursor: Any) -> str:
+    """`Link: <...max_id=last>; rel="next", <...min_id=first>; rel="prev"`."""
+    keep = {k: request.query_params.getlist(k) for k in request.query_params
+            if k not in CURSOR_PARAMS}
+    def enc(c):
+        return ids.encode(c) if not isinstance(c, str) else c
+    next_url = _absolute(request, {**keep, "max_id": enc(last_cursor)})
+    prev_url = _absolute(request, {**keep, "min_id": enc(first_cursor)})
+    return f'<{next_url}>; rel="next", <{prev_url}>; rel="prev"'
+
+
+def set_link(response, request, page: list, cursor: Callable[[Any], Any] = lambda o: o.pk):
+    if page:
+        response["Link"] = link_header(request, cursor(page[0]), cursor(page[-1]))
+    return response

@@ -1,0 +1,86 @@
+"""ApiViewSet: the base of every API viewset (auth, scopes, parsers, errors, rendering)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rest_framework import status as http_status
+from rest_framework.response import Response
+from rest_framework.viewsets import GenericViewSet
+
+from core import pagination
+from core.exceptions import NotFound
+from core.params import request_params
+
+
+class ApiViewSet(GenericViewSet):
+    """Declare `scopes` per action; use `validated`, `render` and `render_page` in actions."""
+
+    scopes: dict[str, list[str]] = {}
+    anonymous_actions: tuple[str, ...] = ()
+    lookup_value_regex = "[^/]+"
+
+    @property
+    def viewer(self):
+        user = self.request.user
+        return user if user is not None and user.is_authenticated else None
+
+    def params(self) -> dict:
+        return request_params(self.request)
+
+    def validated(self, input_class, data: Any = None, **context) -> dict:
+        """Parse and validate the request (query merged under body) with an input serializer."""
+        if data is None:
+            data = self.request.data if self.request.method not in ("GET", "HEAD", "DELETE") else None
+            merged = self.request.query_params.copy()
+            if data is not None and hasattr(data, "lists"):
+                for key, values in data.lists():
+                    merged.setlist(key, values)
+                data = merged
+            elif isinstance(data, dict):
+                plain = {k: (v if len(v) > 1 or k.endswith("[]") else v[0])
+                         for k, v in merged.lists()}
+                plain.update(data)
+                data = plain
+            else:
+                data = merged
+        serializer = input_class(data=data, context={"request": self.request, "view": self, **context})
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def serializer_context(self, serializer_class, objects: list, **extra) -> dict:
+        context = {"request": self.request, "view": self, "viewer": self.viewer, **extra}
+        builder = getattr(serializer_class, "context_for", None)
+        if builder is not None:
+            context.update(builder(self.viewer, objects, request=self.request))
+        return context
+
+    def render(self, obj, serializer_class=None, status: int = http_status.HTTP_200_OK, **extra):
+        serializer_class = serializer_class or self.get_serializer_class()
+        many = isinstance(obj, list | tuple)
+        objects = list(obj) if many else [obj]
+        context = self.serializer_context(serializer_class, objects, **extra)
+        data = serializer_class(obj, many=many, context=context).data
+        return Response(data, status=status)
+
+    def render_page(self, queryset, serializer_class=None, *, key: str = "id",
+                    cursor: Callable[[Any], Any] | None = None,
+                    to_objects: Callable[[list], list] | None = None,
+                    default: int = pagination.DEFAULT_LIMIT, maximum: int = pagination.MAX_LIMIT,
+                    **extra):
+        """Paginate on `key`, render the page, set the Link header from the page's cursors."""
+        page = pagination.paginate(queryset, self.request, key=key, default=default, maximum=maximum)
+        objects = to_objects(page) if to_objects else page
+        response = self.render(list(objects), serializer_class, **extra)
+        if cursor is None:
+            def cursor(row):
+                return getattr(row, key)
+        return pagination.set_link(response, self.request, page, cursor)
+
+    def not_found(self):
+        raise NotFound()
+
+
+def empty_response(status: int = 200) -> Response:
+    return Response({}, status=status)

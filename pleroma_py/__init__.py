@@ -1,0 +1,3 @@
+from pleroma_py.celery import app as celery_app
+
+__all__ = ("celery_app",)

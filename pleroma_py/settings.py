@@ -1,0 +1,253 @@
+"""Settings for pleroma_py: every input comes from the environment (see README.md).
+
+With nothing set the instance runs in its embedded mode: SQLite and uploads in
+``./var``, background jobs run in-process. ``DATABASE_URL`` and ``REDIS_URL`` switch to
+PostgreSQL and a Celery broker for production and for the test suite.
+"""
+
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+# --- inputs -------------------------------------------------------------------------------
+PLEROMA_URL = env.str("PLEROMA_URL", default="http://localhost:8000").rstrip("/")
+DATA_DIR = Path(env.str("PLEROMA_DATA_DIR", default=str(BASE_DIR / "var"))).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+REDIS_URL = env.str("REDIS_URL", default="")
+CAPTCHA_ENABLED = env.bool("PLEROMA_CAPTCHA_ENABLED", default=False)
+REGISTRATIONS_OPEN = env.bool("PLEROMA_REGISTRATIONS_OPEN", default=True)
+ACCOUNT_ACTIVATION_REQUIRED = env.bool("PLEROMA_ACCOUNT_ACTIVATION_REQUIRED", default=False)
+ACCOUNT_APPROVAL_REQUIRED = env.bool("PLEROMA_ACCOUNT_APPROVAL_REQUIRED", default=False)
+RATE_LIMIT_ENABLED = env.bool("PLEROMA_RATE_LIMIT_ENABLED", default=True)
+ALLOW_PRIVATE_NETWORKS = env.bool("PLEROMA_ALLOW_PRIVATE_NETWORKS", default=False)
+INSTANCE_NAME = env.str("PLEROMA_INSTANCE_NAME", default="pleroma_py")
+INSTANCE_DESCRIPTION = env.str(
+    "PLEROMA_INSTANCE_DESCRIPTION", default="A Pleroma-compatible server"
+)
+INSTANCE_EMAIL = env.str("PLEROMA_INSTANCE_EMAIL", default="")
+UPLOAD_LIMIT = env.int("PLEROMA_UPLOAD_LIMIT", default=16_000_000)
+AVATAR_UPLOAD_LIMIT = env.int("PLEROMA_AVATAR_UPLOAD_LIMIT", default=2_000_000)
+BANNER_UPLOAD_LIMIT = env.int("PLEROMA_BANNER_UPLOAD_LIMIT", default=4_000_000)
+BACKGROUND_UPLOAD_LIMIT = env.int("PLEROMA_BACKGROUND_UPLOAD_LIMIT", default=4_000_000)
+MAX_TOOT_CHARS = env.int("PLEROMA_MAX_TOOT_CHARS", default=5000)
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+
+# --- derived ------------------------------------------------------------------------------
+_url = urlsplit(PLEROMA_URL)
+INSTANCE_DOMAIN = _url.netloc
+PLEROMA_HTTPS = _url.scheme == "https"
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else one generated once into the data dir."""
+    if value := env.str("SECRET_KEY", default=""):
+        return value
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["*"])
+CSRF_TRUSTED_ORIGINS = [f"{_url.scheme}://{_url.netloc}"]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "oauth2_provider",
+    "drf_spectacular",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "core",
+    "accounts",
+    "statuses",
+    "notifications",
+    "emoji",
+    "events",
+    "conversations",
+    "bookmarks",
+    "backups",
+    "instance",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.CorsMiddleware",
+    "core.middleware.TrailingFormatMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
+]
+
+ROOT_URLCONF = "pleroma_py.urls"
+WSGI_APPLICATION = "pleroma_py.wsgi.application"
+APPEND_SLASH = False
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'pleroma.sqlite3'}")
+}
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("PLEROMA_CACHE_PREFIX", default="pleroma"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 1}},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = DATA_DIR / "media"
+EMOJI_DIR = DATA_DIR / "emoji"
+BACKUP_DIR = DATA_DIR / "backups"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_LIMIT + 1_000_000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Mail: EMAIL_URL (smtp://user:pass@host:port) or files written under the data dir.
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"noreply@{_url.hostname}")
+
+# Session cookie of the authorize page and the admin; `_pleroma_key` is ours (core.auth).
+SESSION_COOKIE_SECURE = PLEROMA_HTTPS
+CSRF_COOKIE_SECURE = PLEROMA_HTTPS
+SESSION_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "core.authentication.BearerAuthentication",
+        "core.authentication.BasicAuthentication",
+        "core.authentication.PleromaCookieAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["core.permissions.ScopePermission"],
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["core.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "core.exceptions.handler",
+    "DEFAULT_SCHEMA_CLASS": "core.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_THROTTLE_CLASSES": [],
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "pleroma_py API",
+    "DESCRIPTION": "The Pleroma client API on a Mastodon-compatible base.",
+    "VERSION": "2.7.2 (compatible; Pleroma 2.7.0)",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/",
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {
+            "OAuth": {
+                "type": "oauth2",
+                "flows": {
+                    "password": {"tokenUrl": "/oauth/token", "scopes": {}},
+                    "authorizationCode": {
+                        "authorizationUrl": "/oauth/authorize",
+                        "tokenUrl": "/oauth/token",
+                        "scopes": {},
+                    },
+                },
+            },
+            "BasicAuth": {"type": "http", "scheme": "basic"},
+        }
+    },
+}
+
+OAUTH2_PROVIDER_APPLICATION_MODEL = "accounts.App"
+OAUTH2_PROVIDER = {
+    # Pleroma's token lifetime: about 100 years, clients never refresh.
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 100 * 365 * 24 * 3600,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 600,
+}
+
+# Celery: with no REDIS_URL every task runs in-process at once (embedded mode).
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+}

@@ -1,0 +1,26 @@
+"""Every app's routes. API paths are written without a trailing slash and under
+`/api/v1/pleroma`; core.middleware maps `/x/` and `/api/pleroma/...` onto them."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
+    path("", include("statuses.urls")),
+    path("", include("notifications.urls")),
+    path("", include("emoji.urls")),
+    path("", include("events.urls")),
+    path("", include("conversations.urls")),
+    path("", include("bookmarks.urls")),
+    path("", include("backups.urls")),
+    path("", include("instance.urls")),
+    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+]
+
+handler400 = "core.exceptions.json_400"
+handler403 = "core.exceptions.json_403"
+handler404 = "core.exceptions.json_404"
+handler500 = "core.exceptions.json_500"

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class StatusesConfig(AppConfig):
+    name = "statuses"
+    # Feature strings this app adds to the instance's features list (instance/features.py).
+    pleroma_features: list[str] = []

@@ -1,0 +1,184 @@
+"""Statuses and what hangs off them: mentions, hashtags, media, favourites, reactions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from core.ids import FlakeIdField, encode
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public"
+    UNLISTED = "unlisted"
+    LOCAL = "local"
+    PRIVATE = "private"
+    DIRECT = "direct"
+    LIST = "list"
+
+
+class StatusContext(models.Model):
+    """A thread: every reply shares its root's context (`pleroma.conversation_id`)."""
+
+    id = models.BigAutoField(primary_key=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+
+class Status(models.Model):
+    """A post, or a reblog of one (`reblog_of` set, no content of its own)."""
+
+    id = FlakeIdField(primary_key=True)
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="statuses")
+    content_source = models.TextField(blank=True, default="")  # as typed
+    content_type = models.CharField(max_length=32, default="text/plain")
+    content = models.TextField(blank=True, default="")  # rendered, sanitised HTML
+    spoiler_text = models.TextField(blank=True, default="")
+    visibility = models.CharField(max_length=16, choices=Visibility.choices,
+                                  default=Visibility.PUBLIC)
+    sensitive = models.BooleanField(default=False)
+    language = models.CharField(max_length=16, null=True, blank=True)
+    in_reply_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="replies")
+    in_reply_to_account = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                            on_delete=models.SET_NULL, related_name="+")
+    reblog_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="reblogs")
+    quote = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="quotes")
+    context = models.ForeignKey(StatusContext, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="statuses")
+    application = models.ForeignKey(settings.OAUTH2_PROVIDER_APPLICATION_MODEL, null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    local = models.BooleanField(default=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    pinned_at = models.DateTimeField(null=True, blank=True)
+    replies_count = models.IntegerField(default=0)
+    reblogs_count = models.IntegerField(default=0)
+    favourites_count = models.IntegerField(default=0)
+    quotes_count = models.IntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["account", "-id"]),
+            models.Index(fields=["visibility", "local", "-id"]),
+            models.Index(fields=["context", "id"]),
+            models.Index(fields=["in_reply_to"]),
+            models.Index(fields=["reblog_of", "account"]),
+            models.Index(fields=["quote", "-id"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "reblog_of"], name="unique_reblog",
+                                    condition=models.Q(reblog_of__isnull=False)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.content_source[:40]}"
+
+    @property
+    def uri(self) -> str:
+        return f"{settings.PLEROMA_URL}/objects/{encode(self.id)}"
+
+    @property
+    def url(self) -> str:
+        return f"{settings.PLEROMA_URL}/notice/{encode(self.id)}"
+
+
+class Mention(models.Model):
+    """A local account mentioned (and so addressed) by a status."""
+
+    status = models.ForeignKey(Status, on_delete=models.CASCADE, related_name="mentions")
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="mentioned_in")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["status", "account"], name="unique_mention")]
+        indexes = [models.Index(fields=["account", "status"])]
+
+
+class Hashtag(models.Model):
+    name = models.CharField(max_length=256, unique=True)  # lower case, no '#'
+
+
+class StatusTag(models.Model):
+    status = models.ForeignKey(Status, on_delete=models.CASCADE, related_name="status_tags")
+    hashtag = models.ForeignKey(Hashtag, on_delete=models.CASCADE, related_name="status_tags")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["status", "hashtag"], name="unique_status_tag")]
+        indexes = [models.Index(fields=["hashtag", "-status"])]
+
+
+class MediaAttachment(models.Model):
+    """An uploaded file; attached to at most one status."""
+
+    class Type(models.TextChoices):
+        IMAGE = "image"
+        VIDEO = "video"
+        AUDIO = "audio"
+        GIFV = "gifv"
+        UNKNOWN = "unknown"
+
+    id = FlakeIdField(primary_key=True)
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="media")
+    status = models.ForeignKey(Status, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="media_attachments")
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    preview = models.FileField(upload_to="previews/%Y/%m/", blank=True, default="")
+    type = models.CharField(max_length=8, choices=Type.choices, default=Type.UNKNOWN)
+    mime_type = models.CharField(max_length=100, default="application/octet-stream")
+    description = models.TextField(blank=True, default="")
+    focus = models.CharField(max_length=32, blank=True, default="")
+    meta = models.JSONField(default=dict, blank=True)
+    blurhash = models.CharField(max_length=100, null=True, blank=True)
+    position = models.IntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "position"])]
+
+
+class Favourite(models.Model):
+    """account liked status (the id is the cursor of the favourites lists)."""
+
+    id = FlakeIdField(primary_key=True)
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="favourites")
+    status = models.ForeignKey(Status, on_delete=models.CASCADE, related_name="favourites")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "status"], name="unique_favourite")]
+        indexes = [models.Index(fields=["account", "-id"]), models.Index(fields=["status", "-id"])]
+
+
+class EmojiReaction(models.Model):
+    """account reacted to status with one emoji (unicode, or a custom `shortcode`)."""
+
+    id = FlakeIdField(primary_key=True)
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="emoji_reactions")
+    status = models.ForeignKey(Status, on_delete=models.CASCADE, related_name="emoji_reactions")
+    emoji = models.CharField(max_length=128)  # unicode emoji, or a custom shortcode
+    emoji_url = models.CharField(max_length=500, null=True, blank=True)  # custom emoji only
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "status", "emoji"], name="unique_reaction"),
+        ]
+        indexes = [models.Index(fields=["status", "id"])]
+
+
+class ThreadMute(models.Model):
+    """user muted a thread: no notifications from it (`pleroma.thread_muted`)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    context = models.ForeignKey(StatusContext, on_delete=models.CASCADE, related_name="mutes")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "context"], name="unique_thread_mute")]

@@ -1,0 +1,43 @@
+"""Status extensions: how feature apps add their data to the Status entity.
+
+Dependencies point one way (feature apps -> statuses). A feature app registers a loader
+from its AppConfig.ready():
+
+    from statuses import registry
+    registry.register(load_bookmarks)
+
+A loader is called once per rendered page as `loader(viewer, statuses)` (viewer may be
+None; statuses are every Status object rendered on the page, reblogged and quoted ones
+included) and returns `{status.pk: {"field": value, "pleroma": {"key": value}}}`. The
+serializer merges the dict into each status's JSON (the `pleroma` key merged one level
+deep). Loaders must use a fixed number of queries whatever the page size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+Loader = Callable[[object, list], dict]
+
+loaders: list[Loader] = []
+
+
+def register(loader: Loader) -> Loader:
+    if loader not in loaders:
+        loaders.append(loader)
+    return loader
+
+
+def load_all(viewer, statuses: list) -> list[dict]:
+    return [loader(viewer, statuses) for loader in loaders]
+
+
+def merge_into(data: dict, extension: dict | None) -> dict:
+    if not extension:
+        return data
+    for key, value in extension.items():
+        if key == "pleroma" and isinstance(value, dict):
+            data.setdefault("pleroma", {}).update(value)
+        else:
+            data[key] = value
+    return data
