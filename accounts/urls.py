@@ -17,5 +17,6 @@ urlpatterns = [
     path("api/v1/accounts/update_credentials",
          AccountViewSet.as_view({"patch": "update_credentials", "put": "update_credentials"})),
     path("api/v1/accounts/lookup", AccountViewSet.as_view({"get": "lookup"})),
-    path("api/v1/accounts/<str:pk>", AccountViewSet.as_view({"get": "retrieve"})),
+    # GET /api/v1/accounts/:id is in accounts/catchall_urls.py, mounted after every other
+    # route so that single-segment paths (relationships, search...) are not taken for ids.
 ]

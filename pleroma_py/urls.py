@@ -9,6 +9,8 @@ from django.views.static import serve
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
+    path("", include("accounts.relationship_urls")),
+    path("", include("accounts.pleroma_urls")),
     path("", include("statuses.urls")),
     path("", include("notifications.urls")),
     path("", include("emoji.urls")),
@@ -17,6 +19,7 @@ urlpatterns = [
     path("", include("bookmarks.urls")),
     path("", include("backups.urls")),
     path("", include("instance.urls")),
+    path("", include("accounts.catchall_urls")),
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
 

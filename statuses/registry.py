@@ -41,3 +41,12 @@ def merge_into(data: dict, extension: dict | None) -> dict:
         else:
             data[key] = value
     return data
+
+
+# Status creation hooks (POST /api/v1/statuses and every service that posts).
+# `before_create(author, params) -> dict` may return overrides of create_status's keyword
+# arguments (conversations turns `in_reply_to_conversation_id` into `visibility="direct"`
+# and explicit recipients); `after_create(status, params)` runs inside the creating
+# transaction (conversations files the direct status into its conversation).
+before_create: list[Callable[[object, dict], dict]] = []
+after_create: list[Callable[[object, dict], None]] = []

@@ -1,0 +1,3 @@
+"""Pleroma account features: imports, MFA, security, moves, aliases, extras."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Relationships: follow, block, mute, follow requests, lists of accounts."""
+
+urlpatterns: list = []

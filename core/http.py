@@ -1,0 +1,108 @@
+"""The one outbound HTTP client: refuses private, loopback and link-local addresses (and
+redirects to them) unless PLEROMA_ALLOW_PRIVATE_NETWORKS is set, and bounds time and size."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import requests
+from django.conf import settings
+
+from core.exceptions import ApiError
+
+USER_AGENT = "pleroma_py (+{url})"
+MAX_REDIRECTS = 5
+
+
+class OutboundError(ApiError):
+    """A remote fetch failed or was refused; the message says why."""
+
+    status = 502
+    message = "Remote fetch failed"
+
+
+class RemoteTimeout(OutboundError):
+    message = "Remote server timed out"
+
+
+@dataclass
+class Fetched:
+    status: int
+    url: str
+    content: bytes
+    headers: dict = field(default_factory=dict)
+
+    def json(self):
+        import orjson
+
+        try:
+            return orjson.loads(self.content)
+        except orjson.JSONDecodeError as exc:
+            raise OutboundError("Remote answer is not JSON") from exc
+
+
+def _address_allowed(host: str) -> bool:
+    if settings.ALLOW_PRIVATE_NETWORKS:
+        return True
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except socket.gaierror:
+        return False
+    for info in infos:
+        ip = ipaddress.ip_address(info[4][0].split("%")[0])
+        if (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
+                or ip.is_reserved or ip.is_unspecified):
+            return False
+    return True
+
+
+def check_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise OutboundError("Invalid URL", status=400)
+    if not _address_allowed(parts.hostname):
+        raise OutboundError("Refusing to fetch from a private address", status=400)
+    return url
+
+
+def get(url: str, *, max_bytes: int = 10_000_000, timeout: float = 10.0,
+        headers: dict | None = None) -> Fetched:
+    """GET a public URL, following redirects (each checked), reading at most max_bytes."""
+    sent = {"User-Agent": USER_AGENT.format(url=settings.PLEROMA_URL), **(headers or {})}
+    for _ in range(MAX_REDIRECTS + 1):
+        check_url(url)
+        try:
+            response = requests.get(url, headers=sent, timeout=timeout, stream=True,
+                                    allow_redirects=False)
+        except requests.Timeout as exc:
+            raise RemoteTimeout() from exc
+        except requests.RequestException as exc:
+            raise OutboundError(f"Remote fetch failed: {exc.__class__.__name__}") from exc
+        with response:
+            if response.is_redirect and response.headers.get("Location"):
+                url = urljoin(url, response.headers["Location"])
+                continue
+            declared = response.headers.get("Content-Length")
+            if declared and declared.isdigit() and int(declared) > max_bytes:
+                raise OutboundError("Remote file is too large", status=413)
+            chunks, size = [], 0
+            try:
+                for chunk in response.iter_content(65536):
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise OutboundError("Remote file is too large", status=413)
+                    chunks.append(chunk)
+            except requests.RequestException as exc:
+                raise OutboundError("Remote fetch failed") from exc
+            return Fetched(response.status_code, url, b"".join(chunks), dict(response.headers))
+    raise OutboundError("Too many redirects")
+
+
+def get_json(url: str, **kwargs) -> dict:
+    fetched = get(url, headers={"Accept": "application/json", **kwargs.pop("headers", {})}, **kwargs)
+    if fetched.status >= 400:
+        raise OutboundError(f"Remote server answered {fetched.status}")
+    return fetched.json()
