@@ -41,3 +41,6 @@ test: test-deps
 
 lint: deps
 	$(BIN)/ruff check .
+
+bench: deps
+	$(BIN)/python bench/run.py --statuses $${BENCH_STATUSES:-1000000} --out docs/bench-results.md

@@ -36,6 +36,7 @@ AVATAR_UPLOAD_LIMIT = env.int("PLEROMA_AVATAR_UPLOAD_LIMIT", default=2_000_000)
 BANNER_UPLOAD_LIMIT = env.int("PLEROMA_BANNER_UPLOAD_LIMIT", default=4_000_000)
 BACKGROUND_UPLOAD_LIMIT = env.int("PLEROMA_BACKGROUND_UPLOAD_LIMIT", default=4_000_000)
 MAX_TOOT_CHARS = env.int("PLEROMA_MAX_TOOT_CHARS", default=5000)
+BENCH_ENDPOINTS = env.bool("PLEROMA_BENCH_ENDPOINTS", default=False)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 # --- derived ------------------------------------------------------------------------------
@@ -83,6 +84,7 @@ INSTALLED_APPS = [
     "bookmarks",
     "backups",
     "instance",
+    "bench",
 ]
 
 MIDDLEWARE = [

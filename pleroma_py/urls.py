@@ -23,6 +23,9 @@ urlpatterns = [
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
 
+if settings.BENCH_ENDPOINTS:
+    urlpatterns.insert(0, path("", include("bench.urls")))
+
 handler400 = "core.exceptions.json_400"
 handler403 = "core.exceptions.json_403"
 handler404 = "core.exceptions.json_404"
