@@ -16,7 +16,7 @@ ALLOWED_TAGS = {
     "strike", "strong", "sub", "sup", "u", "ul", "img",
 }
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title", "class", "rel", "data-user", "data-tag"},
+    "a": {"href", "title", "class", "data-user", "data-tag"},
     "abbr": {"title"},
     "span": {"class", "lang"},
     "code": {"class"},
