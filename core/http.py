@@ -45,16 +45,18 @@ class Fetched:
 
 
 def _address_allowed(host: str) -> bool:
-    if settings.ALLOW_PRIVATE_NETWORKS:
-        return True
+    """Link-local (cloud metadata), multicast and reserved addresses are never fetched;
+    private and loopback ones only when PLEROMA_ALLOW_PRIVATE_NETWORKS is set."""
     try:
         infos = socket.getaddrinfo(host, None)
     except socket.gaierror:
         return False
     for info in infos:
         ip = ipaddress.ip_address(info[4][0].split("%")[0])
-        if (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
-                or ip.is_reserved or ip.is_unspecified):
+        if ip.is_link_local or ip.is_multicast or ip.is_unspecified or (
+                ip.is_reserved and not ip.is_private):
+            return False
+        if (ip.is_private or ip.is_loopback) and not settings.ALLOW_PRIVATE_NETWORKS:
             return False
     return True
 
