@@ -9,6 +9,8 @@ from rest_framework.test import APIClient
 from accounts import services as account_services
 from tests.factories import PASSWORD, AppFactory, UserFactory
 
+pytest_plugins = ["tests.e2e.servers", "tests.workers"]
+
 
 @pytest.fixture(autouse=True)
 def _test_defaults(settings, db):
