@@ -4,4 +4,10 @@ from django.apps import AppConfig
 class BookmarksConfig(AppConfig):
     name = "bookmarks"
     # Feature strings this app adds to the instance's features list (instance/features.py).
-    pleroma_features: list[str] = []
+    pleroma_features: list[str] = ["pleroma:bookmark_folders"]
+
+    def ready(self) -> None:
+        from bookmarks.serializers import load_bookmarks
+        from statuses import registry
+
+        registry.register(load_bookmarks)
