@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from accounts.follows import active_mutes
 from accounts.models import AccountNote, Block, Endorsement, Follow, Mute
 from core import ids
 
@@ -17,7 +18,8 @@ def relationship_map(viewer, accounts) -> dict:
     incoming = {f.follower_id: f for f in Follow.objects.filter(followed=viewer, follower_id__in=pks)}
     blocks = Block.objects.filter(blocker=viewer, blocked_id__in=pks).values_list("blocked_id", flat=True)
     blocked_by = Block.objects.filter(blocked=viewer, blocker_id__in=pks).values_list("blocker_id", flat=True)
-    mutes = {m.muted_id: m for m in Mute.objects.filter(muter=viewer, muted_id__in=pks)}
+    # expired timed mutes count as none (accounts.follows.active_mutes)
+    mutes = {m.muted_id: m for m in active_mutes().filter(muter=viewer, muted_id__in=pks)}
     endorsed = set(Endorsement.objects.filter(owner=viewer, account_id__in=pks).values_list("account_id", flat=True))
     notes = dict(AccountNote.objects.filter(owner=viewer, account_id__in=pks).values_list("account_id", "comment"))
     blocks, blocked_by = set(blocks), set(blocked_by)
