@@ -57,7 +57,7 @@ class TestCeleryWorkerProcess:
     def test_a_task_taken_by_a_killed_worker_runs_again_after_restart(self, celery_worker_process):
         from django.core.cache import cache
 
-        tasks.ping.delay("held", hold_seconds=30)
+        tasks.ping.delay("held", hold_seconds=3)
         celery_worker_process.wait_for(lambda: "Task instance.tasks.ping[" in celery_worker_process.log())
         celery_worker_process.kill()
         assert cache.get(tasks.WORKER_SEEN_KEY) is None
