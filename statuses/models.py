@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from core.ids import FlakeIdField, encode
+from statuses.queries import StatusQuerySet
 
 
 class Visibility(models.TextChoices):
@@ -60,6 +61,8 @@ class Status(models.Model):
     quotes_count = models.IntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
+
+    objects = StatusQuerySet.as_manager()
 
     class Meta:
         indexes = [

@@ -1,0 +1,134 @@
+"""Query vocabulary for statuses: who may see what, and what the serializer needs loaded.
+
+Visibility (mastodon-base 1.6): public, unlisted and local posts are visible to everyone;
+private posts to the author, the author's accepted followers and the mentioned accounts;
+direct (and list) posts to the author and the mentioned accounts. Statuses of accounts the
+viewer blocks or is blocked by are never shown, nor are those of deactivated accounts.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from core import ids
+from core.exceptions import NotFound
+
+PUBLIC_VISIBILITIES = ("public", "unlisted", "local")
+
+
+def followed_ids(viewer):
+    """Subquery: ids of the accounts `viewer` follows (accepted follows only)."""
+    from accounts.models import Follow
+
+    return Follow.objects.filter(follower=viewer, state=Follow.State.ACCEPTED).values("followed_id")
+
+
+def blocked_ids(viewer):
+    """Subqueries: accounts the viewer blocks, and accounts that block the viewer."""
+    from accounts.models import Block
+
+    return (Block.objects.filter(blocker=viewer).values("blocked_id"),
+            Block.objects.filter(blocked=viewer).values("blocker_id"))
+
+
+def muted_ids(viewer):
+    from accounts.models import Mute
+
+    return Mute.objects.filter(muter=viewer).values("muted_id")
+
+
+def visibility_q(viewer, prefix: str = "") -> Q:
+    """The visibility rule as a Q on Status (or on a related status via `prefix`)."""
+    public = Q(**{f"{prefix}visibility__in": PUBLIC_VISIBILITIES})
+    if viewer is None:
+        return public
+    from statuses.models import Mention
+
+    pk_ref = OuterRef(prefix.rstrip("_") + "_id" if prefix else "pk")
+    mentioned = Exists(Mention.objects.filter(status_id=pk_ref, account_id=viewer.pk))
+    return (public
+            | Q(**{f"{prefix}account_id": viewer.pk})
+            | Q(**{f"{prefix}visibility": "private", f"{prefix}account_id__in": followed_ids(viewer)})
+            | (Q(**{f"{prefix}visibility__in": ("private", "direct", "list")}) & mentioned))
+
+
+class StatusQuerySet(models.QuerySet):
+    """`Status.objects.visible_to(viewer).for_api()` and friends."""
+
+    def visible_to(self, viewer):
+        """Statuses `viewer` (a User or None) may see; reblogs also need their original visible."""
+        qs = self.filter(visibility_q(viewer), account__is_active=True)
+        reblog_ok = Q(reblog_of__isnull=True) | (
+            visibility_q(viewer, "reblog_of__") & Q(reblog_of__account__is_active=True))
+        qs = qs.filter(reblog_ok)
+        if viewer is not None:
+            blocks, blockers = blocked_ids(viewer)
+            qs = qs.exclude(account_id__in=blocks).exclude(account_id__in=blockers)
+            qs = qs.exclude(Q(reblog_of__isnull=False) & (
+                Q(reblog_of__account_id__in=blocks) | Q(reblog_of__account_id__in=blockers)))
+        return qs
+
+    def not_muted_by(self, viewer):
+        """Hide statuses (and reblogs of statuses) of accounts the viewer mutes."""
+        if viewer is None:
+            return self
+        mutes = muted_ids(viewer)
+        return self.exclude(account_id__in=mutes).exclude(
+            Q(reblog_of__isnull=False) & Q(reblog_of__account_id__in=mutes))
+
+    def for_api(self):
+        """The select_related/prefetch_related set StatusSerializer reads."""
+        from statuses.models import MediaAttachment, Mention, StatusTag
+
+        media = MediaAttachment.objects.order_by("position", "id")
+        mentions = Mention.objects.select_related("account").order_by("id")
+        tags = StatusTag.objects.select_related("hashtag").order_by("id")
+        related = ("account", "application", "in_reply_to_account", "context")
+        return self.select_related(
+            *related,
+            *(f"reblog_of__{r}" for r in related), "reblog_of",
+            *(f"quote__{r}" for r in related), "quote",
+            *(f"reblog_of__quote__{r}" for r in related), "reblog_of__quote",
+        ).prefetch_related(
+            models.Prefetch("media_attachments", queryset=media),
+            models.Prefetch("mentions", queryset=mentions),
+            models.Prefetch("status_tags", queryset=tags),
+            models.Prefetch("reblog_of__media_attachments", queryset=media),
+            models.Prefetch("reblog_of__mentions", queryset=mentions),
+            models.Prefetch("reblog_of__status_tags", queryset=tags),
+            models.Prefetch("quote__media_attachments", queryset=media),
+            models.Prefetch("quote__mentions", queryset=mentions),
+            models.Prefetch("quote__status_tags", queryset=tags),
+            models.Prefetch("reblog_of__quote__media_attachments", queryset=media),
+            models.Prefetch("reblog_of__quote__mentions", queryset=mentions),
+            models.Prefetch("reblog_of__quote__status_tags", queryset=tags),
+        )
+
+
+def get_visible_status(viewer, status_id, *, for_api: bool = True):
+    """The status `status_id` (base62 string, UUID or Status) if `viewer` may see it, else 404.
+
+    Missing and invisible give the same answer, so ids leak nothing.
+    """
+    from statuses.models import Status
+
+    pk = getattr(status_id, "pk", status_id)
+    if not hasattr(pk, "int"):
+        pk = ids.decode(str(pk)) if pk is not None else None
+    if pk is None:
+        raise NotFound()
+    qs = Status.objects.visible_to(viewer).filter(pk=pk)
+    status = (qs.for_api() if for_api else qs).first()
+    if status is None:
+        raise NotFound()
+    return status
+
+
+def is_visible(viewer, status) -> bool:
+    """One status's visibility for viewer, without a query when the answer is plain."""
+    from statuses.models import Status
+
+    if status.visibility in PUBLIC_VISIBILITIES and viewer is None:
+        return True
+    return Status.objects.visible_to(viewer).filter(pk=status.pk).exists()
