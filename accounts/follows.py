@@ -212,3 +212,15 @@ def purge_expired_mutes() -> int:
     """Delete mutes past their expiry (they are already ignored when read)."""
     deleted, _ = Mute.objects.filter(expires_at__lte=timezone.now()).delete()
     return deleted
+
+
+def set_note(owner: User, account: User, comment: str) -> None:
+    """Save the owner's private note on `account` (an empty comment clears it)."""
+    from accounts.models import AccountNote
+
+    with transaction.atomic():
+        if comment:
+            AccountNote.objects.update_or_create(owner=owner, account=account,
+                                                 defaults={"comment": comment})
+        else:
+            AccountNote.objects.filter(owner=owner, account=account).delete()

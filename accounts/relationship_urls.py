@@ -1,3 +1,28 @@
 """Relationships: follow, block, mute, follow requests, lists of accounts."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from accounts.relationship_views import AccountListViewSet, FollowRequestViewSet, RelationshipViewSet
+
+urlpatterns = [
+    # relationships with one account
+    path("api/v1/accounts/relationships", RelationshipViewSet.as_view({"get": "relationships"})),
+    path("api/v1/accounts/<str:pk>/follow", RelationshipViewSet.as_view({"post": "follow"})),
+    path("api/v1/accounts/<str:pk>/unfollow", RelationshipViewSet.as_view({"post": "unfollow"})),
+    path("api/v1/accounts/<str:pk>/remove_from_followers",
+         RelationshipViewSet.as_view({"post": "remove_from_followers"})),
+    path("api/v1/accounts/<str:pk>/block", RelationshipViewSet.as_view({"post": "block"})),
+    path("api/v1/accounts/<str:pk>/unblock", RelationshipViewSet.as_view({"post": "unblock"})),
+    path("api/v1/accounts/<str:pk>/mute", RelationshipViewSet.as_view({"post": "mute"})),
+    path("api/v1/accounts/<str:pk>/unmute", RelationshipViewSet.as_view({"post": "unmute"})),
+    path("api/v1/accounts/<str:pk>/note", RelationshipViewSet.as_view({"post": "note"})),
+    # lists of accounts
+    path("api/v1/accounts/<str:pk>/followers", AccountListViewSet.as_view({"get": "followers"})),
+    path("api/v1/accounts/<str:pk>/following", AccountListViewSet.as_view({"get": "following"})),
+    path("api/v1/blocks", AccountListViewSet.as_view({"get": "blocks"})),
+    path("api/v1/mutes", AccountListViewSet.as_view({"get": "mutes"})),
+    # follow requests
+    path("api/v1/follow_requests", FollowRequestViewSet.as_view({"get": "list"})),
+    path("api/v1/follow_requests/<str:pk>/authorize", FollowRequestViewSet.as_view({"post": "authorize"})),
+    path("api/v1/follow_requests/<str:pk>/reject", FollowRequestViewSet.as_view({"post": "reject"})),
+]
