@@ -3,5 +3,17 @@ from django.apps import AppConfig
 
 class EmojiConfig(AppConfig):
     name = "emoji"
+    verbose_name = "Custom emoji"
     # Feature strings this app adds to the instance's features list (instance/features.py).
-    pleroma_features: list[str] = []
+    pleroma_features: list[str] = [
+        "pleroma_emoji_reactions",
+        "pleroma_custom_emoji_reactions",
+        "exposable_reactions",
+        "shareable_emoji_packs",
+    ]
+
+    def ready(self) -> None:
+        from emoji.reactions.loader import load_reactions
+        from statuses import registry
+
+        registry.register(load_reactions)

@@ -1,0 +1,1 @@
+"""Emoji reactions: services, the Status entity loader and the reaction endpoints."""
