@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 
 from bookmarks import services
-from bookmarks.models import BookmarkFolder
+from bookmarks.models import Bookmark, BookmarkFolder
 from bookmarks.serializers import (
     BookmarkFolderSerializer,
+    BookmarkInput,
     CreateFolderInput,
+    ListBookmarksInput,
     UpdateFolderInput,
 )
-from core.openapi import ERRORS
+from core import ids
+from core.openapi import ERRORS, PAGINATION_PARAMETERS
 from core.views import ApiViewSet
+from statuses.models import Status
+from statuses.serializers import StatusSerializer
+from statuses.services import get_visible_status
 
 FOLDER_FIELDS = {
     "id": serializers.CharField(), "name": serializers.CharField(),
@@ -57,3 +63,43 @@ class BookmarkFolderViewSet(ApiViewSet):
         response = self.render(folder)
         services.delete_folder(folder)
         return response
+
+
+class BookmarkViewSet(ApiViewSet):
+    """Bookmark and unbookmark statuses; list bookmarks, newest bookmark first."""
+
+    scopes = {"list": ["read:bookmarks"], "bookmark": ["write:bookmarks"],
+              "unbookmark": ["write:bookmarks"]}
+    serializer_class = StatusSerializer
+
+    @extend_schema(summary="Bookmarked statuses", parameters=[
+        *PAGINATION_PARAMETERS, OpenApiParameter("folder_id", str, description="Only this folder")],
+        responses={200: StatusSerializer(many=True), 403: ERRORS[403]})
+    def list(self, request):
+        folder_id = self.validated(ListBookmarksInput).get("folder_id")
+        visible = Status.objects.visible_to(self.viewer).values("pk")
+        queryset = Bookmark.objects.filter(user=self.viewer, status_id__in=visible)
+        if folder_id:
+            # Only the caller's bookmarks are searched: someone else's folder gives [].
+            pk = ids.decode(folder_id)
+            queryset = queryset.filter(folder_id=pk) if pk else queryset.none()
+        return self.render_page(queryset, StatusSerializer, to_objects=self._statuses)
+
+    @staticmethod
+    def _statuses(page: list[Bookmark]) -> list[Status]:
+        statuses = Status.objects.for_api().in_bulk([b.status_id for b in page])
+        return [statuses[b.status_id] for b in page if b.status_id in statuses]
+
+    @extend_schema(summary="Bookmark a status, optionally into a folder", request=BookmarkInput,
+                   responses={200: StatusSerializer, 403: ERRORS[403], 404: ERRORS[404]})
+    def bookmark(self, request, pk: str):
+        status = get_visible_status(self.viewer, pk)
+        services.bookmark(self.viewer, status, folder_id=self.validated(BookmarkInput).get("folder_id"))
+        return self.render(status)
+
+    @extend_schema(summary="Remove a bookmark", request=None,
+                   responses={200: StatusSerializer, 403: ERRORS[403], 404: ERRORS[404]})
+    def unbookmark(self, request, pk: str):
+        status = get_visible_status(self.viewer, pk)
+        services.unbookmark(self.viewer, status)
+        return self.render(status)
