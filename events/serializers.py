@@ -1,0 +1,78 @@
+"""Event shapes: the `pleroma.event` block of a Status, participation requests, locations."""
+
+from __future__ import annotations
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from rest_framework import serializers
+
+from accounts.serializers import AccountSerializer
+from core.renderers import format_datetime
+from events.models import Event, Participation
+
+ADDRESS_KEYS = ("street", "postal_code", "locality", "region", "country")
+
+
+def render_location(place: dict | None) -> dict | None:
+    """`pleroma.event.location`: name, url and coordinates, the address keys when known."""
+    if not place:
+        return None
+    data = {key: place.get(key) for key in ("name", "url", "longitude", "latitude")}
+    if any(place.get(key) is not None for key in ADDRESS_KEYS):
+        data.update({key: place.get(key) for key in ADDRESS_KEYS})
+    return data
+
+
+def render_event(event: Event, *, participants: int, requests: int, join_state: str | None,
+                 is_organizer: bool) -> dict:
+    """The `pleroma.event` block (pleroma-content 6.2)."""
+    return {
+        "name": event.name,
+        "start_time": format_datetime(event.start_time),
+        "end_time": format_datetime(event.end_time),
+        "join_mode": event.join_mode,
+        "participants_count": participants,
+        "location": render_location(event.location),
+        "join_state": join_state,
+        "participation_request_count": requests if is_organizer else None,
+    }
+
+
+def load_events(viewer, statuses: list) -> dict:
+    """statuses.registry loader: `pleroma.event` for every event on a page, in one query
+    (the events, their participant and request counts and the viewer's own state)."""
+    authors = {s.pk: s.account_id for s in statuses if s is not None and not s.reblog_of_id}
+    if not authors:
+        return {}
+    rows = Event.objects.filter(status_id__in=list(authors)).annotate(
+        accepted_count=Count("participations", filter=Q(participations__state=Participation.State.ACCEPT)),
+        pending_count=Count("participations", filter=Q(participations__state=Participation.State.PENDING)),
+    )
+    if viewer is not None:
+        rows = rows.annotate(viewer_state=Subquery(Participation.objects.filter(
+            event=OuterRef("pk"), user_id=viewer.pk).values("state")[:1]))
+    loaded = {}
+    for event in rows:
+        loaded[event.status_id] = {"pleroma": {"event": render_event(
+            event, participants=event.accepted_count, requests=event.pending_count,
+            join_state=getattr(event, "viewer_state", None),
+            is_organizer=viewer is not None and authors[event.status_id] == viewer.pk)}}
+    return loaded
+
+
+class ParticipationRequestSerializer(serializers.BaseSerializer):
+    """`{account, participation_message}` for a pending request (pleroma-content 6.6)."""
+
+    @classmethod
+    def context_for(cls, viewer, participations, request=None) -> dict:
+        return AccountSerializer.context_for(viewer, [p.user for p in participations], request=request)
+
+    def to_representation(self, participation):
+        account = AccountSerializer(participation.user, context=self.context).data
+        return {"account": account, "participation_message": participation.participation_message}
+
+
+class LocationResultSerializer(serializers.BaseSerializer):
+    """A location search result (pleroma-content 7.1)."""
+
+    def to_representation(self, result):
+        return result.as_search_result()

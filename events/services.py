@@ -1,0 +1,323 @@
+"""The verbs of events: create and edit an event, join, leave, accept and reject requests.
+
+An event is a public status with an `Event` row (pleroma-content 6.1). The organizer is
+joined and accepted when the event is created. Counters are computed with queries rather
+than stored, so they can never go stale (the reference's stale-count bugs, 6.7 and 6.10).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core import ids, markup
+from core.exceptions import BadRequest, Forbidden, NotFound, Unprocessable
+from events import locations
+from events.models import Event, JoinMode, Participation
+from notifications.models import Notification
+from notifications.services import notify
+from statuses.models import Hashtag, MediaAttachment, Mention, Status, StatusTag
+
+REMINDER_BEFORE = datetime.timedelta(hours=2)
+MAX_NAME_LENGTH = 500
+# create_status refuses an empty body; an event's description may be empty, so the status
+# is posted with this body and emptied in the same transaction.
+EMPTY_DESCRIPTION_PLACEHOLDER = "."
+
+
+def get_event(status: Status) -> Event:
+    """The Event row of a status, or 404 `Record not found` when it is not an event."""
+    event = Event.objects.filter(status_id=status.pk).select_related("status").first()
+    if event is None:
+        raise NotFound()
+    return event
+
+
+def get_visible_event(viewer, status_id: str) -> Event:
+    """The event of a status the viewer may see (missing, invisible, not an event: 404)."""
+    from statuses.services import get_visible_status
+
+    return get_event(get_visible_status(viewer, status_id, for_api=False))
+
+
+def _check_times(start_time: datetime.datetime | None, end_time: datetime.datetime | None) -> None:
+    if start_time is None:
+        raise Unprocessable("Start date is required")
+    if end_time is not None and end_time < start_time:
+        raise Unprocessable("Event can't end before its start")
+
+
+def _check_name(name: str | None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise Unprocessable("Event name is required")
+    if len(name) > MAX_NAME_LENGTH:
+        raise Unprocessable(f"Event name is too long (at most {MAX_NAME_LENGTH} characters)")
+    return name
+
+
+def _place(location_id: str | None) -> tuple[dict | None, str | None, str | None]:
+    """(snapshot, location_id, provider) for a search result id; unknown ids give no place."""
+    if location_id in (None, ""):
+        return None, None, None
+    provider = locations.provider()
+    result = provider.get(str(location_id))
+    if result is None:
+        return None, None, None
+    return result.as_place(), result.origin_id, provider.name
+
+
+def _banner(organizer: User, banner_id: str | None, status: Status | None = None) -> MediaAttachment | None:
+    """The caller's own upload named by banner_id, unattached or already on this status."""
+    pk = ids.decode(str(banner_id)) if banner_id not in (None, "") else None
+    if pk is None:
+        return None
+    media = MediaAttachment.objects.filter(pk=pk, account=organizer).first()
+    if media is None or (media.status_id is not None and (status is None or media.status_id != status.pk)):
+        return None
+    return media
+
+
+def create_event(organizer: User, *, name: str | None, status: str | None = "",
+                 start_time: datetime.datetime | None, end_time: datetime.datetime | None = None,
+                 join_mode: str = JoinMode.FREE, banner_id: str | None = None,
+                 location_id: str | None = None, content_type: str = "text/plain",
+                 language: str | None = None, application=None) -> Event:
+    """Post an event (POST /api/v1/pleroma/events): always public, organizer joined."""
+    from statuses.services import create_status
+
+    name = _check_name(name)
+    _check_times(start_time, end_time)
+    description = status or ""
+    place, place_id, provider = _place(location_id)
+    banner = _banner(organizer, banner_id)
+    with transaction.atomic():
+        post = create_status(
+            organizer, text=description if description.strip() else EMPTY_DESCRIPTION_PLACEHOLDER,
+            visibility="public", content_type=content_type, language=language,
+            media_ids=[banner.pk] if banner else (), application=application,
+            params={"event": {"name": name, "join_mode": join_mode}})
+        if not description.strip():
+            Status.objects.filter(pk=post.pk).update(content="", content_source=description)
+            post.content, post.content_source = "", description
+        if banner is not None:
+            MediaAttachment.objects.filter(pk=banner.pk).update(description="Banner")
+        event = Event.objects.create(
+            status=post, name=name, start_time=start_time, end_time=end_time, join_mode=join_mode,
+            location=place, location_id=place_id, location_provider=provider, banner=banner)
+        Participation.objects.create(event=event, user=organizer, state=Participation.State.ACCEPT)
+        _schedule_reminder(event)
+    return event
+
+
+def _render_description(status: Status, text: str, content_type: str) -> None:
+    """Re-render an edited description: content, new mentions, hashtags (statuses 2.3)."""
+    nicknames = {nick for nick, host in markup.mentions_in(text)
+                 if host is None or host == settings.INSTANCE_DOMAIN}
+    by_nick = {u.nickname: u for u in User.objects.filter(
+        nickname__in=nicknames, is_active=True, is_deleted=False)} if nicknames else {}
+    linked: dict[Any, User] = {}
+    tags: list[str] = []
+
+    def mention_url(nick: str, host: str | None) -> str | None:
+        user = by_nick.get(nick) if host in (None, settings.INSTANCE_DOMAIN) else None
+        if user is not None:
+            linked[user.pk] = user
+            return user.ap_id
+        return None
+
+    def tag_link(name: str) -> str:
+        if name.lower() not in tags and not name.isdigit():
+            tags.append(name.lower())
+        return f"{settings.PLEROMA_URL}/tag/{name.lower()}"
+
+    status.content = markup.render(text, content_type, mention_url=mention_url, tag_url=tag_link) if text else ""
+    status.content_source = text
+    status.content_type = content_type if content_type in markup.CONTENT_TYPES else "text/plain"
+    Mention.objects.bulk_create([Mention(status=status, account=u) for u in linked.values()],
+                                ignore_conflicts=True)
+    StatusTag.objects.filter(status=status).exclude(hashtag__name__in=tags).delete()
+    if tags:
+        Hashtag.objects.bulk_create([Hashtag(name=n) for n in tags], ignore_conflicts=True)
+        StatusTag.objects.bulk_create(
+            [StatusTag(status=status, hashtag=h) for h in Hashtag.objects.filter(name__in=tags)],
+            ignore_conflicts=True)
+
+
+def update_event(editor: User, event: Event, *, fields: dict, application=None) -> Event:
+    """Edit an event (PUT /api/v1/pleroma/events/:id), organizer only (pleroma-content 6.4).
+
+    The event is rebuilt from the request: an omitted `end_time`, `location_id` or
+    `banner_id` clears it; an omitted `name`, `status` or `start_time` keeps the current
+    value (the reference fails on those). `join_mode` cannot change.
+    """
+    if event.status.account_id != editor.pk:
+        raise Forbidden()
+    name = _check_name(fields["name"]) if "name" in fields else event.name
+    start_time = fields.get("start_time") or event.start_time
+    end_time = fields.get("end_time")
+    _check_times(start_time, end_time)
+    place, place_id, provider = _place(fields.get("location_id"))
+    with transaction.atomic():
+        event = Event.objects.select_for_update().select_related("status").get(pk=event.pk)
+        status = event.status
+        banner = _banner(editor, fields.get("banner_id"), status)
+        if "status" in fields:
+            _render_description(status, fields["status"] or "",
+                                fields.get("content_type") or status.content_type)
+        MediaAttachment.objects.filter(status=status).exclude(
+            pk=banner.pk if banner else None).update(status=None)
+        if banner is not None:
+            MediaAttachment.objects.filter(pk=banner.pk).update(status=status, position=0,
+                                                                 description="Banner")
+        now = timezone.now()
+        status.edited_at = now
+        if application is not None:
+            status.application = application
+        status.save(update_fields=["content", "content_source", "content_type", "edited_at",
+                                   "application"])
+        moved = start_time != event.start_time
+        event.name, event.start_time, event.end_time = name, start_time, end_time
+        event.location, event.location_id, event.location_provider = place, place_id, provider
+        event.banner, event.updated_at = banner, now
+        if moved:
+            event.reminded_for = None
+        event.save()
+        _notify_update(event, editor)
+        if moved:
+            _schedule_reminder(event)
+    return event
+
+
+def _notify_update(event: Event, editor: User) -> None:
+    from events import tasks
+
+    event_id, editor_id, at = str(event.pk), str(editor.pk), event.updated_at.isoformat()
+    transaction.on_commit(lambda: tasks.notify_event_update.delay(event_id, editor_id, at))
+
+
+def _schedule_reminder(event: Event) -> None:
+    """A `pleroma:event_reminder` two hours before the start, if that is still ahead."""
+    from events import tasks
+
+    remind_at = event.start_time - REMINDER_BEFORE
+    if remind_at <= timezone.now():
+        return
+    event_id = str(event.pk)
+    transaction.on_commit(lambda: tasks.send_event_reminder.apply_async((event_id,), eta=remind_at))
+
+
+def join_event(user: User, event: Event, *, participation_message: str | None = None) -> Participation:
+    """Join a free event at once, or ask to join a restricted one (pleroma-content 6.9).
+
+    Joining again, whatever the state of the existing participation, changes nothing.
+    """
+    organizer = event.status.account
+    if organizer.pk == user.pk:
+        raise BadRequest("Can't join your own event")
+    state = Participation.State.ACCEPT if event.is_free else Participation.State.PENDING
+    with transaction.atomic():
+        participation, created = Participation.objects.get_or_create(
+            event=event, user=user,
+            defaults={"state": state, "participation_message": participation_message or None})
+        if created and state == Participation.State.PENDING:
+            notify(organizer, user, "pleroma:participation_request", status=event.status)
+    return participation
+
+
+def leave_event(user: User, event: Event) -> None:
+    """Leave an event or withdraw a request (pleroma-content 6.10)."""
+    if event.status.account_id == user.pk:
+        raise BadRequest("Can't leave your own event")
+    with transaction.atomic():
+        deleted, _ = Participation.objects.filter(event=event, user=user).delete()
+        if not deleted:
+            raise BadRequest("Not participating in the event")
+        _dismiss_request(event, user)
+
+
+def _dismiss_request(event: Event, participant: User) -> None:
+    Notification.objects.filter(user_id=event.status.account_id, account=participant,
+                                status_id=event.status_id,
+                                type="pleroma:participation_request").delete()
+
+
+def _own_participation(organizer: User, event: Event, participant_id: str) -> Participation:
+    if event.status.account_id != organizer.pk:
+        raise Forbidden()
+    pk = ids.decode(str(participant_id))
+    participation = (Participation.objects.select_for_update().select_related("user")
+                     .filter(event=event, user_id=pk).first()) if pk is not None else None
+    if participation is None:
+        raise NotFound()
+    return participation
+
+
+def authorize_participation(organizer: User, event: Event, participant_id: str) -> Participation:
+    """Accept a participation request (pleroma-content 6.7); accepting twice is harmless."""
+    with transaction.atomic():
+        participation = _own_participation(organizer, event, participant_id)
+        if participation.state != Participation.State.ACCEPT:
+            participation.state = Participation.State.ACCEPT
+            participation.state_changed_at = timezone.now()
+            participation.save(update_fields=["state", "state_changed_at"])
+            if not event.is_free:
+                notify(participation.user, organizer, "pleroma:participation_accepted",
+                       status=event.status)
+    return participation
+
+
+def reject_participation(organizer: User, event: Event, participant_id: str) -> Participation:
+    """Reject a request or remove a participant (pleroma-content 6.8)."""
+    with transaction.atomic():
+        participation = _own_participation(organizer, event, participant_id)
+        if participation.user_id == organizer.pk:
+            raise BadRequest("Can't leave your own event")
+        if participation.state != Participation.State.REJECT:
+            participation.state = Participation.State.REJECT
+            participation.state_changed_at = timezone.now()
+            participation.save(update_fields=["state", "state_changed_at"])
+        _dismiss_request(event, participation.user)
+    return participation
+
+
+def send_reminder(event: Event) -> int:
+    """Remind the organizer and accepted participants; once per start time. Returns count."""
+    with transaction.atomic():
+        event = Event.objects.select_for_update().select_related("status__account").get(pk=event.pk)
+        if event.reminded_for == event.start_time or event.start_time - REMINDER_BEFORE > timezone.now():
+            return 0
+        event.reminded_for = event.start_time
+        event.save(update_fields=["reminded_for"])
+        organizer = event.status.account
+        sent = 0
+        participants = User.objects.filter(
+            event_participations__event=event,
+            event_participations__state=Participation.State.ACCEPT).exclude(pk=organizer.pk)
+        for user in participants:
+            sent += notify(user, organizer, "pleroma:event_reminder", status=event.status) is not None
+        # notify() drops notifications about one's own actions; the organizer's own reminder
+        # is wanted (pleroma-content 6.13), so it is written here.
+        if organizer.is_active:
+            Notification.objects.create(user=organizer, account=organizer,
+                                        type="pleroma:event_reminder", status=event.status)
+            sent += 1
+    return sent
+
+
+def send_update_notifications(event: Event, editor: User, edited_at: datetime.datetime) -> int:
+    """`pleroma:event_update` to accepted participants but the editor; once per edit."""
+    already = Notification.objects.filter(
+        status_id=event.status_id, type="pleroma:event_update",
+        created_at__gte=edited_at).values("user_id")
+    participants = User.objects.filter(
+        event_participations__event=event,
+        event_participations__state=Participation.State.ACCEPT,
+    ).exclude(pk=editor.pk).exclude(pk__in=already)
+    return sum(notify(user, editor, "pleroma:event_update", status=event.status) is not None
+               for user in participants)
