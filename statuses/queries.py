@@ -32,10 +32,17 @@ def blocked_ids(viewer):
             Block.objects.filter(blocked=viewer).values("blocker_id"))
 
 
-def muted_ids(viewer):
+def active_mutes():
+    """Mutes in force: a timed mute past its `expires_at` is no mute."""
+    from django.utils import timezone
+
     from accounts.models import Mute
 
-    return Mute.objects.filter(muter=viewer).values("muted_id")
+    return Mute.objects.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+
+
+def muted_ids(viewer):
+    return active_mutes().filter(muter=viewer).values("muted_id")
 
 
 def visibility_q(viewer, prefix: str = "") -> Q:

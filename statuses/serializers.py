@@ -13,12 +13,13 @@ import re
 from django.conf import settings
 from rest_framework import serializers
 
-from accounts.models import Mute, User
+from accounts.models import User
 from accounts.serializers import absolute, render_account
 from core import ids, markup
 from core.renderers import format_datetime
 from statuses import registry
 from statuses.models import Favourite, MediaAttachment, Mention, Status, StatusTag, ThreadMute
+from statuses.queries import active_mutes
 
 BR_RE = re.compile(r"<br\s*/?>", re.I)
 
@@ -148,7 +149,7 @@ class StatusSerializer(serializers.BaseSerializer):
             context["thread_muted"] = set(ThreadMute.objects.filter(
                 user=viewer, context_id__in=contexts).values_list("context_id", flat=True))
             authors = {s.account_id for s in everything}
-            context["muted_accounts"] = set(Mute.objects.filter(
+            context["muted_accounts"] = set(active_mutes().filter(
                 muter=viewer, muted_id__in=authors).values_list("muted_id", flat=True))
         extensions: dict = {}
         for loaded in registry.load_all(viewer, everything):

@@ -1,0 +1,7 @@
+"""Status endpoints, split by resource: statuses, media, timelines and search."""
+
+from statuses.views.media import MediaViewSet
+from statuses.views.statuses import StatusViewSet
+from statuses.views.timelines import SearchViewSet, TimelineViewSet
+
+__all__ = ["MediaViewSet", "SearchViewSet", "StatusViewSet", "TimelineViewSet"]

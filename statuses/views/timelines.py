@@ -1,0 +1,152 @@
+"""Timelines (home, public, hashtag, an account's statuses), favourites and search."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import BooleanField, Case, Q, Value, When
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from accounts.models import Follow, User
+from accounts.serializers import AccountSerializer
+from accounts.views import get_account
+from core import ids
+from core.openapi import ERRORS, PAGINATION_PARAMETERS
+from core.views import ApiViewSet
+from statuses import timelines
+from statuses.inputs import SearchInput
+from statuses.models import Hashtag
+from statuses.queries import blocked_ids
+from statuses.serializers import StatusSerializer
+
+TIMELINE_PARAMETERS = PAGINATION_PARAMETERS + [
+    OpenApiParameter("only_media", bool), OpenApiParameter("local", bool),
+    OpenApiParameter("remote", bool), OpenApiParameter("with_muted", bool),
+    OpenApiParameter("exclude_visibilities[]", str, many=True),
+]
+ACCOUNT_STATUS_PARAMETERS = TIMELINE_PARAMETERS + [
+    OpenApiParameter("pinned", bool), OpenApiParameter("exclude_replies", bool),
+    OpenApiParameter("exclude_reblogs", bool), OpenApiParameter("tagged", str),
+]
+SearchSchema = inline_serializer("SearchResults", fields={
+    "accounts": AccountSerializer(many=True), "statuses": StatusSerializer(many=True),
+    "hashtags": serializers.ListField()})
+
+
+class TimelineViewSet(ApiViewSet):
+    """Status timelines, paged by status id (favourites: by the Favourite id)."""
+
+    scopes = {
+        "home": ["read:statuses"],
+        "public": ["read:statuses"],
+        "hashtag": ["read:statuses"],
+        "account_statuses": ["read:statuses"],
+        "favourites": ["read:favourites"],
+    }
+    anonymous_actions = ("public", "hashtag", "account_statuses")
+    serializer_class = StatusSerializer
+
+    def page(self, queryset):
+        return self.render_page(queryset.for_api(), StatusSerializer)
+
+    @extend_schema(summary="Home timeline", parameters=TIMELINE_PARAMETERS,
+                   responses={200: StatusSerializer(many=True), 403: ERRORS[403]})
+    def home(self, request):
+        return self.page(timelines.home(request.user, request.query_params))
+
+    @extend_schema(summary="Public timeline", parameters=TIMELINE_PARAMETERS,
+                   responses={200: StatusSerializer(many=True)})
+    def public(self, request):
+        return self.page(timelines.public(self.viewer, request.query_params))
+
+    @extend_schema(summary="Hashtag timeline", parameters=TIMELINE_PARAMETERS + [
+        OpenApiParameter("any[]", str, many=True), OpenApiParameter("all[]", str, many=True),
+        OpenApiParameter("none[]", str, many=True)],
+        responses={200: StatusSerializer(many=True)})
+    def hashtag(self, request, tag: str):
+        return self.page(timelines.hashtag(self.viewer, tag.lstrip("#"), request.query_params))
+
+    @extend_schema(summary="An account's statuses (:id may be a nickname)",
+                   parameters=ACCOUNT_STATUS_PARAMETERS,
+                   responses={200: StatusSerializer(many=True), 404: ERRORS[404]})
+    def account_statuses(self, request, pk: str):
+        account = get_account(pk)
+        return self.page(timelines.account_statuses(self.viewer, account, request.query_params))
+
+    @extend_schema(summary="Statuses the caller favourited (cursor: the favourite id)",
+                   parameters=PAGINATION_PARAMETERS,
+                   responses={200: StatusSerializer(many=True), 403: ERRORS[403]})
+    def favourites(self, request):
+        return self.render_page(timelines.favourites(request.user, request.user), StatusSerializer,
+                                to_objects=lambda rows: [f.status for f in rows])
+
+
+class SearchViewSet(ApiViewSet):
+    """Local search over accounts, statuses and hashtags (offset pagination, as Pleroma)."""
+
+    scopes = {"search_v2": ["read:search"], "search_v1": ["read:search"]}
+    anonymous_actions = ("search_v2", "search_v1")
+
+    @extend_schema(summary="Search accounts, statuses and hashtags", parameters=[
+        OpenApiParameter("q", str), OpenApiParameter("type", str), OpenApiParameter("limit", int),
+        OpenApiParameter("offset", int), OpenApiParameter("following", bool),
+        OpenApiParameter("account_id", str), OpenApiParameter("resolve", bool)],
+        responses={200: SearchSchema, 400: ERRORS[400]})
+    def search_v2(self, request):
+        return Response(self.search(tag_objects=True))
+
+    @extend_schema(summary="Search (v1: hashtags as strings)", parameters=[
+        OpenApiParameter("q", str), OpenApiParameter("type", str), OpenApiParameter("limit", int),
+        OpenApiParameter("offset", int)],
+        responses={200: SearchSchema, 400: ERRORS[400]})
+    def search_v1(self, request):
+        return Response(self.search(tag_objects=False))
+
+    def search(self, *, tag_objects: bool) -> dict:
+        data = self.validated(SearchInput, data=self.request.query_params)
+        query = (data.get("q") or "").strip()
+        limit = data["limit"] if 0 < data["limit"] <= 40 else 20
+        offset = data["offset"]
+        wanted = data.get("type") or None
+        result = {"accounts": [], "statuses": [], "hashtags": []}
+        if not query:
+            return result
+        window = slice(offset, offset + limit)
+        if wanted in (None, "accounts"):
+            accounts = list(self.accounts(query, data.get("following"))[window])
+            result["accounts"] = self.render(accounts, AccountSerializer).data
+        if wanted in (None, "statuses"):
+            account = None
+            if data.get("account_id"):
+                account = User.objects.filter(pk=ids.decode(data["account_id"])).first()
+            statuses = list(timelines.text_search(self.viewer, query, account=account)
+                            .for_api()[window])
+            result["statuses"] = self.render(statuses, StatusSerializer).data
+        if wanted in (None, "hashtags"):
+            name = query.lstrip("#").lower()
+            tags = list(Hashtag.objects.filter(name__istartswith=name).order_by("name")[window]) \
+                if name else []
+            result["hashtags"] = [
+                {"name": t.name, "url": f"{settings.PLEROMA_URL}/tag/{t.name}", "history": [],
+                 "following": False} if tag_objects else t.name for t in tags]
+        return result
+
+    def accounts(self, query: str, following: bool):
+        term = query.lstrip("@")
+        nickname, _, host = term.partition("@")
+        if host and host != settings.INSTANCE_DOMAIN:
+            return User.objects.none()
+        qs = User.objects.filter(is_active=True, is_deleted=False).filter(
+            Q(nickname__istartswith=nickname) | Q(display_name__istartswith=term))
+        if self.viewer is not None:
+            blocks, blockers = blocked_ids(self.viewer)
+            qs = qs.exclude(pk__in=blocks).exclude(pk__in=blockers)
+            if following:
+                qs = qs.filter(pk__in=Follow.objects.filter(
+                    follower=self.viewer, state=Follow.State.ACCEPTED).values("followed_id"))
+        # Exact nickname first, then by nickname.
+        exact = Case(When(nickname__iexact=nickname, then=Value(True)), default=Value(False),
+                     output_field=BooleanField())
+        return qs.annotate(exact=exact).order_by("-exact", "nickname")
+
