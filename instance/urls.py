@@ -1,1 +1,33 @@
-urlpatterns: list = []
+from django.urls import path
+from drf_spectacular.renderers import OpenApiJsonRenderer
+from drf_spectacular.views import SpectacularAPIView
+
+from instance import federation
+from instance.views import ClientBootViewSet, InstanceViewSet, NodeinfoViewSet
+
+urlpatterns = [
+    # instance documents
+    path("api/v1/instance", InstanceViewSet.as_view({"get": "v1"})),
+    path("api/v2/instance", InstanceViewSet.as_view({"get": "v2"})),
+    path("api/v1/instance/peers", InstanceViewSet.as_view({"get": "peers"})),
+    path("api/v1/pleroma/frontend_configurations", InstanceViewSet.as_view({"get": "frontend_configurations"})),
+    path("api/v1/pleroma/healthcheck", InstanceViewSet.as_view({"get": "healthcheck"})),
+    # nodeinfo (core.middleware strips the `.json` suffix)
+    path(".well-known/nodeinfo", NodeinfoViewSet.as_view({"get": "links"})),
+    path("nodeinfo/<str:version>", NodeinfoViewSet.as_view({"get": "show"})),
+    # webfinger, host-meta, actors, remote follow
+    path(".well-known/webfinger", federation.webfinger),
+    path(".well-known/host-meta", federation.host_meta),
+    path("users/<str:nickname>", federation.actor),
+    path("ostatus_subscribe", federation.ostatus_subscribe),
+    # lists clients fetch at boot, kept empty
+    path("api/v1/announcements", ClientBootViewSet.as_view({"get": "announcements"})),
+    path("api/v1/trends", ClientBootViewSet.as_view({"get": "trends"})),
+    path("api/v1/suggestions", ClientBootViewSet.as_view({"get": "suggestions"})),
+    path("api/v2/suggestions", ClientBootViewSet.as_view({"get": "suggestions"})),
+    path("api/v1/lists", ClientBootViewSet.as_view({"get": "lists"})),
+    path("api/v1/filters", ClientBootViewSet.as_view({"get": "filters"})),
+    path("api/v1/scheduled_statuses", ClientBootViewSet.as_view({"get": "scheduled_statuses"})),
+    # the OpenAPI document of every API route
+    path("api/openapi", SpectacularAPIView.as_view(renderer_classes=[OpenApiJsonRenderer])),
+]
