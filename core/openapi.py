@@ -51,6 +51,15 @@ class AutoSchema(_AutoSchema):
             security.append({})
         return security
 
+    def _map_serializer(self, serializer, direction, bypass_extensions=False):
+        # Entity serializers built on BaseSerializer (to_representation only) have no
+        # fields to describe: document them as an object named after the entity.
+        if not isinstance(serializer, serializers.Serializer):
+            name = type(serializer).__name__.removesuffix("Serializer")
+            return {"type": "object", "additionalProperties": True,
+                    "description": (type(serializer).__doc__ or name).strip().splitlines()[0]}
+        return super()._map_serializer(serializer, direction, bypass_extensions)
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         return responses

@@ -12,9 +12,10 @@ from core.openapi import ERRORS
 from core.views import ApiViewSet
 from instance import documents, health
 
-AnyObject = OpenApiResponse(inline_serializer("FreeFormObject", fields={}), description="JSON object")
-EmptyList = OpenApiResponse(serializers.ListField(child=serializers.DictField()), description="Empty list")
-StringList = OpenApiResponse(serializers.ListField(child=serializers.CharField()), description="Hosts")
+AnyObject = OpenApiResponse({"type": "object", "additionalProperties": True}, description="JSON object")
+EmptyList = OpenApiResponse({"type": "array", "items": {"type": "object"}, "maxItems": 0},
+                            description="Always an empty list")
+StringList = OpenApiResponse({"type": "array", "items": {"type": "string"}}, description="Hosts")
 
 HealthSerializer = inline_serializer("Healthcheck", fields={
     "pool_size": serializers.IntegerField(), "active": serializers.IntegerField(),
