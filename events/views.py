@@ -69,7 +69,7 @@ class EventViewSet(ApiViewSet):
     serializer_class = StatusSerializer
 
     def render_event(self, event: Event):
-        status = Status.objects.for_api().get(pk=event.status_id)
+        status = Status.objects.select_related("account").get(pk=event.status_id)
         return self.render(status, StatusSerializer)
 
     def throttle(self, event: Event | None = None) -> None:
@@ -118,7 +118,8 @@ class EventViewSet(ApiViewSet):
     @staticmethod
     def _statuses_of(participations: list) -> list:
         pks = [p.event.status_id for p in participations]
-        found = {s.pk: s for s in Status.objects.for_api().filter(pk__in=pks)}
+        # StatusSerializer.context_for loads media, mentions and tags for the page itself.
+        found = {s.pk: s for s in Status.objects.filter(pk__in=pks).select_related("account")}
         return [found[pk] for pk in pks if pk in found]
 
     @extend_schema(summary="An iCalendar feed of the events the caller takes part in",
