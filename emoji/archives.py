@@ -41,7 +41,8 @@ def _is_link_or_special(info: zipfile.ZipInfo) -> bool:
     mode = info.external_attr >> 16
     if not mode or info.create_system != 3:  # only unix zips carry a file type
         return False
-    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+    kind = stat.S_IFMT(mode)
+    return kind not in (0, stat.S_IFREG, stat.S_IFDIR)
 
 
 def open_safe(data: bytes) -> tuple[zipfile.ZipFile, list[Entry]]:
