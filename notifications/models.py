@@ -39,3 +39,20 @@ class Notification(models.Model):
             models.Index(fields=["user", "-id"]),
             models.Index(fields=["user", "is_seen"]),
         ]
+
+
+class Marker(models.Model):
+    """A user's read position in a timeline (`home` or `notifications`), Mastodon's Marker."""
+
+    TIMELINES = ("home", "notifications")
+
+    id = FlakeIdField(primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="markers")
+    timeline = models.CharField(max_length=32)
+    last_read_id = models.CharField(max_length=64, blank=True, default="")
+    version = models.IntegerField(default=0)  # optimistic-lock counter, +1 on each save
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "timeline"], name="unique_marker")]
