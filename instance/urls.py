@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from drf_spectacular.views import SpectacularAPIView
 
+from accounts.password_reset import password_reset_page
 from instance import federation
 from instance.views import ClientBootViewSet, InstanceViewSet, NodeinfoViewSet
 
@@ -20,6 +21,8 @@ urlpatterns = [
     path(".well-known/host-meta", federation.host_meta),
     path("users/<str:nickname>", federation.actor),
     path("ostatus_subscribe", federation.ostatus_subscribe),
+    # one-time password reset links (`manage.py user reset_password`)
+    path("auth/password", password_reset_page),
     # lists clients fetch at boot, kept empty
     path("api/v1/announcements", ClientBootViewSet.as_view({"get": "announcements"})),
     path("api/v1/trends", ClientBootViewSet.as_view({"get": "trends"})),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts import services
+from accounts import moderation, services
 from accounts.models import User
+from accounts.password_reset import reset_link
 from core.exceptions import ApiError
 
 
@@ -76,3 +77,13 @@ class Command(BaseCommand):
         user.refresh_from_db()
         self.stdout.write(
             f"User {user.nickname}: admin={user.is_admin} moderator={user.is_moderator} locked={user.locked}")
+
+    def do_rm(self, *, nickname, **_):
+        user = self._user(nickname)
+        revoked = moderation.remove_user(user)
+        self.stdout.write(f"User {user.nickname} deactivated and marked deleted ({revoked} token(s) revoked)")
+
+    def do_reset_password(self, *, nickname, **_):
+        user = self._user(nickname)
+        self.stdout.write(f"Password reset link for {user.nickname} (works once):")
+        self.stdout.write(reset_link(user))

@@ -1,0 +1,93 @@
+"""Django admin for local accounts and OAuth apps (tokens keep django-oauth-toolkit's admin)."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
+from oauth2_provider.admin import ApplicationAdmin
+
+from accounts import moderation
+from accounts.models import App, User
+
+
+class UserCreateForm(BaseUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("nickname", "email")
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Local accounts: roles, lock, activation, confirmation and approval, passwords."""
+
+    form = UserEditForm
+    add_form = UserCreateForm
+    ordering = ("nickname",)
+    list_display = ("nickname", "email", "display_name", "is_admin", "is_moderator", "locked",
+                    "is_active", "is_confirmed", "is_approved", "is_deleted", "created_at")
+    list_filter = ("is_admin", "is_moderator", "locked", "is_active", "is_confirmed", "is_approved",
+                   "is_deleted", "actor_type")
+    search_fields = ("nickname", "email", "display_name")
+    readonly_fields = ("created_at", "last_login", "last_active_at", "followers_count",
+                       "following_count", "statuses_count")
+    filter_horizontal = ()
+    fieldsets = (
+        (None, {"fields": ("nickname", "email", "password")}),
+        ("Profile", {"fields": ("display_name", "note", "locked", "actor_type", "discoverable",
+                                "avatar", "header", "background", "fields", "location", "birthday")}),
+        ("Role and state", {"fields": ("is_admin", "is_moderator", "is_active", "is_confirmed",
+                                       "is_approved", "is_deleted", "password_reset_pending",
+                                       "registration_reason")}),
+        ("Migration", {"fields": ("also_known_as", "moved_to")}),
+        ("Activity", {"fields": readonly_fields}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",),
+                             "fields": ("nickname", "email", "password1", "password2")}),)
+    actions = ("activate", "deactivate", "confirm", "approve", "make_moderator", "remove_moderator")
+
+    @admin.action(description="Activate the selected accounts")
+    def activate(self, request, queryset):
+        count = queryset.update(is_active=True)
+        self.message_user(request, f"{count} account(s) activated.", messages.SUCCESS)
+
+    @admin.action(description="Deactivate the selected accounts and revoke their tokens")
+    def deactivate(self, request, queryset):
+        users = list(queryset.exclude(pk=request.user.pk))  # never lock oneself out
+        revoked = moderation.deactivate_users(users)
+        self.message_user(request, f"{len(users)} account(s) deactivated, {revoked} token(s) revoked.",
+                          messages.SUCCESS)
+
+    @admin.action(description="Confirm the e-mail of the selected accounts")
+    def confirm(self, request, queryset):
+        self.message_user(request, f"{queryset.update(is_confirmed=True)} account(s) confirmed.")
+
+    @admin.action(description="Approve the selected accounts")
+    def approve(self, request, queryset):
+        self.message_user(request, f"{queryset.update(is_approved=True)} account(s) approved.")
+
+    @admin.action(description="Make the selected accounts moderators")
+    def make_moderator(self, request, queryset):
+        self.message_user(request, f"{queryset.update(is_moderator=True)} moderator(s) added.")
+
+    @admin.action(description="Remove the moderator role")
+    def remove_moderator(self, request, queryset):
+        self.message_user(request, f"{queryset.update(is_moderator=False)} moderator(s) removed.")
+
+
+admin.site.unregister(App)
+
+
+@admin.register(App)
+class AppAdmin(ApplicationAdmin):
+    """OAuth apps registered through POST /api/v1/apps (and by hand here)."""
+
+    list_display = ("name", "client_id", "scopes", "website", "user", "created")
+    list_filter = ("client_type", "authorization_grant_type")
+    search_fields = ("name", "client_id", "website", "user__nickname")
