@@ -105,12 +105,12 @@ def parse_locations(handle: io.TextIOBase, *, countries: dict | None = None,
     """The rows of a GeoNames dump or a headed CSV, as `Location` field dicts."""
     first = handle.readline()
     delimiter = "\t" if first.count("\t") >= first.count(",") else ","
-    header = [cell.strip().lower() for cell in first.rstrip("\r\n").split(delimiter)]
+    cells = first.rstrip("\r\n").split("\t")
     rest = (line for line in handle)
-    if "name" in header:
-        yield from _header_rows(_chain(first, rest), delimiter)
-    else:
+    if len(cells) >= 19 and cells[0].strip().isdigit():
         yield from _geonames_rows(_chain(first, rest), countries or {}, regions or {})
+    else:
+        yield from _header_rows(_chain(first, rest), delimiter)
 
 
 def _chain(first: str, rest: Iterable[str]) -> Iterator[str]:
