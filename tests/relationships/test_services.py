@@ -87,3 +87,34 @@ class TestFollowService:
         Mute.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
         assert not follows.active_mutes().filter(muter=a).exists()
         assert follows.purge_expired_mutes() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_follows_count_once():
+    """Two simultaneous follow requests for the same pair: one row, counters at 1."""
+    import threading
+
+    from django.db import connection
+
+    a, b = UserFactory(), UserFactory()
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def run():
+        try:
+            barrier.wait()
+            follows.follow(a, b)
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    a.refresh_from_db(), b.refresh_from_db()
+    assert Follow.objects.filter(follower=a, followed=b).count() == 1
+    assert (a.following_count, b.followers_count) == (1, 1)
