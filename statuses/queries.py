@@ -85,31 +85,14 @@ class StatusQuerySet(models.QuerySet):
             Q(reblog_of__isnull=False) & Q(reblog_of__account_id__in=mutes))
 
     def for_api(self):
-        """The select_related/prefetch_related set StatusSerializer reads."""
-        from statuses.models import MediaAttachment, Mention, StatusTag
-
-        media = MediaAttachment.objects.order_by("position", "id")
-        mentions = Mention.objects.select_related("account").order_by("id")
-        tags = StatusTag.objects.select_related("hashtag").order_by("id")
+        """The select_related set StatusSerializer reads (media, mentions and tags are
+        loaded for the whole page by StatusSerializer.context_for)."""
         related = ("account", "application", "in_reply_to_account", "context")
         return self.select_related(
-            *related,
-            *(f"reblog_of__{r}" for r in related), "reblog_of",
-            *(f"quote__{r}" for r in related), "quote",
-            *(f"reblog_of__quote__{r}" for r in related), "reblog_of__quote",
-        ).prefetch_related(
-            models.Prefetch("media_attachments", queryset=media),
-            models.Prefetch("mentions", queryset=mentions),
-            models.Prefetch("status_tags", queryset=tags),
-            models.Prefetch("reblog_of__media_attachments", queryset=media),
-            models.Prefetch("reblog_of__mentions", queryset=mentions),
-            models.Prefetch("reblog_of__status_tags", queryset=tags),
-            models.Prefetch("quote__media_attachments", queryset=media),
-            models.Prefetch("quote__mentions", queryset=mentions),
-            models.Prefetch("quote__status_tags", queryset=tags),
-            models.Prefetch("reblog_of__quote__media_attachments", queryset=media),
-            models.Prefetch("reblog_of__quote__mentions", queryset=mentions),
-            models.Prefetch("reblog_of__quote__status_tags", queryset=tags),
+            *related, "reblog_of", "quote", "reblog_of__quote",
+            *(f"reblog_of__{r}" for r in related),
+            *(f"quote__{r}" for r in related),
+            *(f"reblog_of__quote__{r}" for r in related),
         )
 
 

@@ -290,7 +290,13 @@ class StatusSerializer(serializers.BaseSerializer):
                 "bookmark_folder": inner["pleroma"].get("bookmark_folder"),
             },
         }
-        return registry.merge_into(data, self._ctx("extensions", {}).get(boost.pk))
+        # A wrapper carries only local, pinned_at and bookmark_folder under `pleroma`
+        # (pleroma-content 1.7): feature data lives on the inner status.
+        extension = dict(self._ctx("extensions", {}).get(boost.pk) or {})
+        pleroma = extension.pop("pleroma", None) or {}
+        if "bookmark_folder" in pleroma:
+            extension["pleroma"] = {"bookmark_folder": pleroma["bookmark_folder"]}
+        return registry.merge_into(data, extension)
 
 
 class StatusSourceSerializer(serializers.BaseSerializer):
