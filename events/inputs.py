@@ -6,12 +6,15 @@ import datetime
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.exceptions import BadRequest
 from events.models import JoinMode, Participation
 
 
+@extend_schema_field(OpenApiTypes.DATETIME)
 class EventTimeField(serializers.Field):
     """An ISO 8601 date-time; a malformed one is Pleroma's 400 cast error (pleroma-content 1.3)."""
 

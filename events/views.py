@@ -38,7 +38,12 @@ PARTICIPANT_ID = OpenApiParameter("participant_id", str, OpenApiParameter.PATH,
 STATE = OpenApiParameter("state", str, enum=["pending", "accept", "reject"],
                          description="Only events where the caller's participation is in this state")
 STATUS = StatusSerializer
-ACCOUNTS = AccountSerializer(many=True)
+ACCOUNTS = inline_serializer("EventParticipant", many=True, fields={
+    "id": serializers.CharField(), "username": serializers.CharField(),
+    "acct": serializers.CharField(), "display_name": serializers.CharField(),
+    "url": serializers.CharField(), "avatar": serializers.CharField(),
+    "pleroma": serializers.DictField(),
+})
 PARTICIPATION_REQUESTS = inline_serializer("ParticipationRequest", many=True, fields={
     "account": serializers.DictField(help_text="Account"),
     "participation_message": serializers.CharField(allow_null=True),
@@ -59,13 +64,14 @@ class EventViewSet(ApiViewSet):
     """Create and edit events, join and leave them, manage participation requests, ICS."""
 
     scopes = {
-        "create": ["write"], "update": ["write"], "joined_events": ["read"],
+        "create": ["write"], "update": ["write"], "update_by_post": ["write"], "joined_events": ["read"],
         "joined_events_ics": ["read"], "participations": ["read"],
         "participation_requests": ["read"], "authorize": ["write"], "reject": ["write"],
         "join": ["write"], "leave": ["write"], "ics": ["read:statuses"],
+        "ics_by_post": ["read:statuses"],
     }
     # The seed serves the ICS file without authentication: public events to anyone.
-    anonymous_actions = ("ics",)
+    anonymous_actions = ("ics", "ics_by_post")
     serializer_class = StatusSerializer
 
     def render_event(self, event: Event):
@@ -102,6 +108,13 @@ class EventViewSet(ApiViewSet):
         event = services.update_event(self.viewer, event, fields=fields,
                                       application=getattr(request.auth, "application", None))
         return self.render_event(event)
+
+    @extend_schema(summary="Edit an event (organizer only): the seed's method for PUT",
+                   parameters=[EVENT_ID], request=EditEventInput,
+                   responses={200: STATUS, 400: ERRORS[400], 403: ERRORS[403], 404: ERRORS[404],
+                              422: ERRORS[422]})
+    def update_by_post(self, request, pk: str):
+        return self.update(request, pk)
 
     @extend_schema(summary="Events the caller joined or asked to join, latest join first",
                    parameters=[STATE, *PAGINATION_PARAMETERS],
@@ -207,6 +220,11 @@ class EventViewSet(ApiViewSet):
         response = HttpResponse(ics.calendar([event]), content_type=ics.CONTENT_TYPE)
         response["Content-Disposition"] = f'inline; filename="{ics.event_uid(event).split("@")[0]}.ics"'
         return response
+
+    @extend_schema(summary="The event as an iCalendar file: the seed's method for GET",
+                   parameters=[EVENT_ID], request=None, responses={200: CALENDAR, 404: ERRORS[404]})
+    def ics_by_post(self, request, pk: str):
+        return self.ics(request, pk)
 
 
 class LocationSearchViewSet(ApiViewSet):

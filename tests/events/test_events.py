@@ -39,8 +39,9 @@ def count_queries(client, url: str, expected_rows: int) -> int:
 
 
 def banner_for(user, data_dir):
-    from django.core.files.uploadedfile import SimpleUploadedFile
     import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
 
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
