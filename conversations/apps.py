@@ -5,3 +5,16 @@ class ConversationsConfig(AppConfig):
     name = "conversations"
     # Feature strings this app adds to the instance's features list (instance/features.py).
     pleroma_features: list[str] = []
+
+    def ready(self) -> None:
+        from accounts import registry as account_registry
+        from conversations import hooks, services
+        from conversations.serializers import load_direct_conversation_ids
+        from statuses import registry
+
+        registry.register(load_direct_conversation_ids)
+        for hooks_list, hook in ((registry.before_create, hooks.before_create),
+                                 (registry.after_create, hooks.after_create),
+                                 (account_registry.own_counters, services.unread_count)):
+            if hook not in hooks_list:
+                hooks_list.append(hook)
