@@ -76,3 +76,27 @@ class LocationResultSerializer(serializers.BaseSerializer):
 
     def to_representation(self, result):
         return result.as_search_result()
+
+
+def participation_messages(notifications: list) -> dict:
+    """`{notification pk: participation_message}` for a page's `pleroma:participation_request`
+    and `pleroma:participation_accepted` notifications, in one query (pleroma-content 6.13).
+
+    The requester is the notification's account for a request and its user for an
+    acceptance; the message is the one sent with the join.
+    """
+    wanted = {}
+    for n in notifications:
+        if n.type == "pleroma:participation_request":
+            wanted[n.pk] = (n.status_id, n.account_id)
+        elif n.type == "pleroma:participation_accepted":
+            wanted[n.pk] = (n.status_id, n.user_id)
+    if not wanted:
+        return {}
+    query = Q()
+    for status_id, user_id in set(wanted.values()):
+        query |= Q(event__status_id=status_id, user_id=user_id)
+    found = {(p["event__status_id"], p["user_id"]): p["participation_message"]
+             for p in Participation.objects.filter(query).values(
+                 "event__status_id", "user_id", "participation_message")}
+    return {pk: found.get(key) for pk, key in wanted.items()}

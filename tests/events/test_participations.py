@@ -305,3 +305,20 @@ class TestRejectParticipation:
         response = client.post(url(event, f"participation_requests/{ids.encode(client.user.pk)}/reject"))
         assert response.status_code == 400
         assert response.json() == {"error": "Can't leave your own event"}
+
+
+class TestParticipationMessages:
+    """events.serializers.participation_messages (for the notification entity)"""
+
+    def test_finds_the_message_of_requests_and_acceptances(self, make_event, django_assert_num_queries):
+        from events.serializers import participation_messages
+
+        organizer, asker = UserFactory(), UserFactory()
+        event = make_event(organizer, join_mode="restricted")
+        services.join_event(asker, event, participation_message="please")
+        services.authorize_participation(organizer, event, ids.encode(asker.pk))
+        notes = list(Notification.objects.order_by("id"))
+        with django_assert_num_queries(1):
+            messages = participation_messages(notes)
+        assert messages == {notes[0].pk: "please", notes[1].pk: "please"}
+        assert participation_messages([]) == {}
