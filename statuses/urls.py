@@ -22,7 +22,7 @@ urlpatterns = [
     path("api/v1/statuses/<str:pk>/reblogged_by", StatusViewSet.as_view({"get": "reblogged_by"})),
     # media
     path("api/v1/media", MediaViewSet.as_view({"post": "create"})),
-    path("api/v2/media", MediaViewSet.as_view({"post": "create"})),
+    path("api/v2/media", MediaViewSet.as_view({"post": "create_v2"})),
     path("api/v1/media/<str:pk>", MediaViewSet.as_view({"get": "retrieve", "put": "update"})),
     # timelines
     path("api/v1/timelines/home", TimelineViewSet.as_view({"get": "home"})),

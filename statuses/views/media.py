@@ -14,7 +14,8 @@ from statuses.services import media as media_services
 class MediaViewSet(ApiViewSet):
     """The caller's uploads (attachments not yet, or already, posted)."""
 
-    scopes = {"create": ["write:media"], "retrieve": ["read:media"], "update": ["write:media"]}
+    scopes = {"create": ["write:media"], "create_v2": ["write:media"], "retrieve": ["read:media"],
+              "update": ["write:media"]}
     serializer_class = MediaAttachmentSerializer
 
     @extend_schema(summary="Upload a media attachment", request=UploadMediaInput,
@@ -28,6 +29,15 @@ class MediaViewSet(ApiViewSet):
                                             description=data.get("description") or "",
                                             focus=data.get("focus"))
         return self.render(media)
+
+    @extend_schema(summary="Upload a media attachment (v2: processed at once, answers 200)",
+                   request=UploadMediaInput,
+                   responses={200: MediaAttachmentSerializer, 400: ERRORS[400], 403: ERRORS[403],
+                              413: error("File is too large"),
+                              415: error("File is not a valid image"),
+                              422: ERRORS[422]})
+    def create_v2(self, request):
+        return self.create(request)
 
     @extend_schema(summary="Show one of the caller's uploads",
                    responses={200: MediaAttachmentSerializer, 403: ERRORS[403], 404: ERRORS[404]})

@@ -187,3 +187,28 @@ class TestQuotes:
         client = api()
         body = client.post(f"/api/v1/statuses/{ids.encode(quote.pk)}/reblog").json()
         assert body["reblog"]["pleroma"]["quote"]["id"] == ids.encode(quoted.pk)
+
+
+class TestListCosts:
+    """Multifetch and context render in a constant number of queries."""
+
+    @pytest.mark.parametrize("size", [1, 40])
+    def test_multifetch(self, api, post, user, size, django_assert_max_num_queries):
+        client = api()
+        made = [post(user, f"s{i} @{client.user.nickname}", quote=None) for i in range(size)]
+        for status in made:
+            client.post(f"/api/v1/statuses/{ids.encode(status.pk)}/favourite")
+        with django_assert_max_num_queries(18):
+            body = client.get("/api/v1/statuses", {"id[]": [ids.encode(s.pk) for s in made]}).json()
+        assert len(body) == size and all(s["favourited"] for s in body)
+
+    @pytest.mark.parametrize("size", [1, 40])
+    def test_context(self, api, post, user, size, django_assert_max_num_queries):
+        client = api()
+        root = post(user, "root")
+        parent = root
+        for i in range(size):
+            parent = post(user, f"reply {i}", in_reply_to=parent)
+        with django_assert_max_num_queries(18):
+            body = client.get(f"/api/v1/statuses/{ids.encode(root.pk)}/context").json()
+        assert len(body["descendants"]) == size
