@@ -20,7 +20,7 @@ BACKUP_FIELDS = {
     "state": serializers.ChoiceField(choices=Backup.State.values),
     "processed_number": serializers.IntegerField(), "inserted_at": serializers.CharField(),
 }
-BackupListSchema = inline_serializer("Backup", fields=BACKUP_FIELDS, many=True)
+BackupListSchema = type(inline_serializer("Backup", fields=BACKUP_FIELDS))(many=True)
 
 
 class BackupViewSet(ApiViewSet):

@@ -26,7 +26,7 @@ FOLDER_FIELDS = {
     "emoji": serializers.CharField(allow_null=True), "emoji_url": serializers.CharField(allow_null=True),
 }
 FolderSchema = inline_serializer("BookmarkFolder", fields=FOLDER_FIELDS)
-FolderListSchema = inline_serializer("BookmarkFolder", fields=FOLDER_FIELDS, many=True)
+FolderListSchema = type(FolderSchema)(many=True)
 
 
 class BookmarkFolderViewSet(ApiViewSet):

@@ -25,7 +25,7 @@ CONVERSATION_FIELDS = {
     "last_status": serializers.DictField(allow_null=True), "pleroma": serializers.DictField(),
 }
 ConversationSchema = inline_serializer("Conversation", fields=CONVERSATION_FIELDS)
-ConversationListSchema = inline_serializer("Conversation", fields=CONVERSATION_FIELDS, many=True)
+ConversationListSchema = type(ConversationSchema)(many=True)
 RECIPIENTS = OpenApiParameter("recipients[]", str, many=True,
                               description="Account ids: the conversation's exact recipients besides the caller")
 Empty = inline_serializer("Empty", fields={})

@@ -65,6 +65,20 @@ class TestCreateFolder:
         assert response.status_code == 200
         assert response.json()["emoji"] == "\u2764\ufe0f"
 
+    def test_accepts_a_local_custom_emoji_with_its_url(self, api, settings):
+        from emoji.models import Emoji, EmojiPack
+
+        pack = EmojiPack.objects.create(name="browsers")
+        Emoji.objects.create(pack=pack, shortcode="firefox", filename="Firefox.gif")
+        client = api(scopes=["write:bookmarks", "read:bookmarks"])
+        for spelling in (":firefox:", "firefox"):
+            response = client.post(FOLDERS, {"name": spelling, "emoji": spelling}, format="json")
+            assert response.status_code == 200
+            assert response.json()["emoji"] == ":firefox:"
+            assert response.json()["emoji_url"] == f"{settings.PLEROMA_URL}/emoji/browsers/Firefox.gif"
+        Emoji.objects.all().delete()
+        assert [f["emoji_url"] for f in client.get(FOLDERS).json()] == [None, None]
+
     @pytest.mark.parametrize("emoji", ["not an emoji", "📁📁", ":unknown_custom:"])
     def test_refuses_anything_but_one_emoji(self, api, emoji):
         client = api(scopes=["write:bookmarks"])
