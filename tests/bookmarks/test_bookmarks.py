@@ -174,3 +174,37 @@ class TestListBookmarks:
         with django_assert_max_num_queries(20):
             response = client.get(BOOKMARKS, {"limit": 40})
         assert len(response.json()) == size
+
+
+class TestStatusEntityBookmarkFields:
+    """GET /api/v1/statuses/:id (bookmarked, pleroma.bookmark_folder)"""
+
+    def test_shows_the_viewers_bookmark_and_folder(self, api):
+        client = api(scopes=["read", "write"])
+        folder = BookmarkFolder.objects.create(owner=client.user, name="Later")
+        status = StatusFactory()
+        Bookmark.objects.create(user=client.user, status=status, folder=folder)
+        body = client.get(f"/api/v1/statuses/{ids.encode(status.pk)}").json()
+        assert body["bookmarked"] is True
+        assert body["pleroma"]["bookmark_folder"] == ids.encode(folder.pk)
+        other = api(scopes=["read"]).get(f"/api/v1/statuses/{ids.encode(status.pk)}").json()
+        assert (other["bookmarked"], other["pleroma"]["bookmark_folder"]) == (False, None)
+
+    def test_anonymous_viewers_see_no_bookmark(self, anon):
+        status = StatusFactory()
+        Bookmark.objects.create(user=UserFactory(), status=status)
+        body = anon.get(f"/api/v1/statuses/{ids.encode(status.pk)}").json()
+        assert (body["bookmarked"], body["pleroma"]["bookmark_folder"]) == (False, None)
+
+    def test_a_reblog_shows_the_bookmark_of_the_reblogged_status(self, api):
+        from statuses.services import reblog
+
+        client = api(scopes=["read", "write"])
+        folder = BookmarkFolder.objects.create(owner=client.user, name="Later")
+        original = StatusFactory()
+        boost = reblog(UserFactory(), original)
+        Bookmark.objects.create(user=client.user, status=original, folder=folder)
+        body = client.get(f"/api/v1/statuses/{ids.encode(boost.pk)}").json()
+        assert body["reblog"]["id"] == ids.encode(original.pk)
+        assert body["bookmarked"] is True and body["reblog"]["bookmarked"] is True
+        assert body["pleroma"]["bookmark_folder"] == ids.encode(folder.pk)

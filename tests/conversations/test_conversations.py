@@ -211,3 +211,20 @@ class TestDeleteConversation:
         assert response.status_code == 404
         assert response.json() == {"error": "Record not found"}
         assert Participation.objects.filter(user=bob.user).exists()
+
+
+class TestStatusEntityConversationId:
+    """GET /api/v1/statuses/:id (pleroma.direct_conversation_id)"""
+
+    def test_is_the_viewers_own_conversation_id(self, alice, bob):
+        status = dm(alice, f"@{bob.user.nickname} hello")
+        url = f"{STATUSES}/{status['id']}"
+        assert alice.get(url).json()["pleroma"]["direct_conversation_id"] == participation_of(
+            alice.user, status).pk
+        assert bob.get(url).json()["pleroma"]["direct_conversation_id"] == participation_of(
+            bob.user, status).pk
+
+    def test_is_null_outside_conversations(self, alice, anon):
+        public = alice.post(STATUSES, {"status": "hello world"}).json()
+        assert alice.get(f"{STATUSES}/{public['id']}").json()["pleroma"]["direct_conversation_id"] is None
+        assert anon.get(f"{STATUSES}/{public['id']}").json()["pleroma"]["direct_conversation_id"] is None
