@@ -8,7 +8,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from core import ids
 from emoji.models import Emoji, EmojiPack
 from tests.emoji.conftest import png
 from tests.factories import UserFactory
