@@ -72,6 +72,27 @@ class TestHomeTimeline:
         assert id_list(client.get("/api/v1/timelines/home")) == []
         assert id_list(client.get("/api/v1/timelines/home", {"with_muted": "true"})) == enc(status)
 
+    def test_exclude_visibilities(self, api, post):
+        client = api()
+        public = post(client.user, "a")
+        post(client.user, "b", visibility="direct")
+        post(client.user, "c", visibility="private")
+        response = client.get("/api/v1/timelines/home",
+                              {"exclude_visibilities[]": ["direct", "private"]})
+        assert id_list(response) == enc(public)
+
+    def test_renders_reblogs_as_wrappers(self, api, post, follow):
+        client = api()
+        friend, stranger = UserFactory(), UserFactory()
+        follow(client.user, friend)
+        original = post(stranger, "original")
+        boost = services.reblog(friend, original)
+        [item] = client.get("/api/v1/timelines/home").json()
+        assert item["id"] == ids.encode(boost.pk)
+        assert item["account"]["id"] == ids.encode(friend.pk)
+        assert item["reblog"]["id"] == ids.encode(original.pk)
+        assert item["reblog"]["account"]["id"] == ids.encode(stranger.pk)
+
     def test_needs_a_user(self, anon):
         response = anon.get("/api/v1/timelines/home")
         assert response.status_code == 403
