@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -187,13 +188,25 @@ def send_ready_mail(backup: Backup) -> bool:
     return True
 
 
+STALE_SECONDS = 24 * 3600  # leftovers younger than this may belong to a build in progress
+
+
 def prune_backups() -> int:
-    """Delete backups older than `purge_after_days` with their files, and temporary files
-    that interrupted builds left behind. Returns how many backups were deleted."""
+    """Delete backups older than `purge_after_days` with their files, temporary files that
+    interrupted builds left behind, and archives whose row is gone (a deleted account).
+    Returns how many backups were deleted."""
     cutoff = timezone.now() - timedelta(days=purge_after_days())
     expired = list(Backup.objects.filter(created_at__lt=cutoff))
     for backup in expired:
         backup.path.unlink(missing_ok=True)
     Backup.objects.filter(pk__in=[b.pk for b in expired]).delete()
-    archive.remove_temporaries(backup_dir(), older_than=24 * 3600)
+    directory = backup_dir()
+    archive.remove_temporaries(directory, older_than=STALE_SECONDS)
+    if directory.exists():
+        now = time.time()
+        files = {p.name: p for p in directory.glob("archive-*.zip")
+                 if now - p.stat().st_mtime > STALE_SECONDS}
+        known = set(Backup.objects.filter(file_name__in=list(files)).values_list("file_name", flat=True))
+        for name in files.keys() - known:
+            files[name].unlink(missing_ok=True)
     return len(expired)

@@ -240,3 +240,20 @@ class TestPruneBackups:
         assert tasks.prune_backups() == 1
         assert list(Backup.objects.values_list("file_name", flat=True)) == ["fresh.zip"]
         assert not old.path.exists() and fresh.path.exists()
+
+    def test_removes_stale_leftovers_and_archives_of_deleted_accounts(self, data_dir):
+        import os
+        import time
+
+        directory = data_dir / "backups"
+        directory.mkdir()
+        user = UserFactory()
+        kept = Backup.objects.create(user=user, file_name="archive-kept.zip", state=Backup.State.COMPLETE)
+        names = [kept.file_name, "archive-orphan.zip", ".archive-x.zip.abc.tmp", "archive-new-orphan.zip"]
+        for name in names:
+            (directory / name).write_bytes(b"x")
+        day_ago = time.time() - 2 * 24 * 3600
+        for name in names[:3]:
+            os.utime(directory / name, (day_ago, day_ago))
+        tasks.prune_backups()
+        assert sorted(p.name for p in directory.iterdir()) == ["archive-kept.zip", "archive-new-orphan.zip"]

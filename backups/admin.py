@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from backups.models import Backup
+
+
+@admin.register(Backup)
+class BackupAdmin(admin.ModelAdmin):
+    list_display = ("id", "user", "state", "processed_number", "file_size", "created_at", "finished_at")
+    list_filter = ("state",)
+    search_fields = ("user__nickname", "file_name")
+    raw_id_fields = ("user",)
+    readonly_fields = ("file_name", "processed_number", "file_size", "error", "finished_at")
