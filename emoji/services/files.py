@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -61,7 +62,8 @@ def fetch_file(url: str) -> tuple[bytes, str]:
     return fetched.content, name
 
 
-def items_from_zip(data: bytes, *, only: dict[str, str] | None = None) -> list[Item]:
+def items_from_zip(data: bytes, *, only: dict[str, str] | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> list[Item]:
     """Validated emoji from a zip: every image (or only the listed `shortcode -> file`s)."""
     archive, entries = archives.open_safe(data)
     by_name = {entry.name: entry for entry in entries}
@@ -79,12 +81,14 @@ def items_from_zip(data: bytes, *, only: dict[str, str] | None = None) -> list[I
     else:
         wanted = [(PurePosixPath(entry.name).stem, entry.name) for entry in entries
                   if paths.clean_filename(entry.name) and paths.is_shortcode(PurePosixPath(entry.name).stem)]
-    items, cache = [], {}
+    items, read = [], {}
     for shortcode, filename in wanted:
-        if filename not in cache:
-            cache[filename] = archives.read_entry(archive, by_name[filename])
-            check_image(cache[filename])
-        items.append(Item(shortcode, filename, cache[filename]))
+        if filename not in read:
+            read[filename] = archives.read_entry(archive, by_name[filename])
+            check_image(read[filename])
+        items.append(Item(shortcode, filename, read[filename]))
+        if progress:
+            progress(len(items), len(wanted))
     return items
 
 

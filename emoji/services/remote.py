@@ -79,8 +79,10 @@ def _remote_pack(base: str, name: str) -> dict:
     return full
 
 
-def request_download(user, url: str, name: str, as_name: str | None = None) -> PackDownload:
-    """Check the remote pack and queue its installation as pack `as_name or name`."""
+def request_download(user, url: str, name: str, as_name: str | None = None, *,
+                     enqueue: bool = True) -> PackDownload:
+    """Check the remote pack and queue its installation as pack `as_name or name`
+    (the `emoji get-packs` command runs it itself, with a progress bar)."""
     from emoji import tasks
 
     local = paths.pack_name(as_name or name)
@@ -105,7 +107,8 @@ def request_download(user, url: str, name: str, as_name: str | None = None) -> P
         fallback=fallback, files={str(k): str(v) for k, v in pack["files"].items()},
         metadata={k: v for k, v in meta.items() if k not in ("can-download", "download-sha256")},
         requested_by=user)
-    transaction.on_commit(lambda: tasks.download_emoji_pack.delay(str(download.pk)))
+    if enqueue:
+        transaction.on_commit(lambda: tasks.download_emoji_pack.delay(str(download.pk)))
     return download
 
 
@@ -124,9 +127,13 @@ def run_download(download: PackDownload, progress: Callable[[int, int], None] | 
             raise DownloadError(f"Remote server answered {fetched.status}")
         if hashlib.sha256(fetched.content).hexdigest().upper() != download.sha256.upper():
             raise DownloadError(BAD_SHA)
-        items = items_from_zip(fetched.content, only=download.files)
-        if progress:
-            progress(len(items), len(download.files))
+        def checked(done: int, total: int) -> None:
+            if progress:
+                progress(done, total)
+            if done % 25 == 0 or done == total:
+                PackDownload.objects.filter(pk=download.pk).update(progress=done)
+
+        items = items_from_zip(fetched.content, only=download.files, progress=checked)
         metadata = {} if download.fallback else dict(download.metadata)
         install_pack(download.name, items, metadata)
     except http.RemoteTimeout:
