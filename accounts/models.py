@@ -242,3 +242,84 @@ class AccountNote(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["owner", "account"], name="unique_account_note")]
+
+
+class Import(models.Model):
+    """A follow, block or mute import (POST /api/pleroma/*_import) and its progress."""
+
+    class Kind(models.TextChoices):
+        FOLLOWS = "follows"
+        BLOCKS = "blocks"
+        MUTES = "mutes"
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        RUNNING = "running"
+        DONE = "done"
+        FAILED = "failed"
+
+    id = FlakeIdField(primary_key=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="imports")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    total = models.IntegerField(default=0)
+    processed = models.IntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-id"])]
+
+
+class ImportItem(models.Model):
+    """One identifier of an import and what became of it."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending"
+        DONE = "done"  # followed (or requested) / blocked / muted now
+        ALREADY = "already"  # the relationship existed before: nothing changed
+        SKIPPED = "skipped"  # see `reason`
+
+    batch = models.ForeignKey(Import, on_delete=models.CASCADE, related_name="items")
+    position = models.IntegerField()
+    identifier = models.CharField(max_length=500)
+    account = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.PENDING)
+    reason = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["batch", "position"], name="unique_import_position")]
+
+
+class BackupCode(models.Model):
+    """A single-use MFA recovery code, kept only as a salted hash."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="backup_codes")
+    digest = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+
+class RemoteActor(models.Model):
+    """An account on another server found through webfinger (aliases and move targets)."""
+
+    ap_id = models.URLField(max_length=500, unique=True)
+    acct = models.CharField(max_length=300, db_index=True)  # nick@host, as webfinger names it
+    also_known_as = models.JSONField(default=list, blank=True)
+    fetched_at = models.DateTimeField(default=timezone.now)
+
+
+class Scrobble(models.Model):
+    """A listen (Pleroma's Listen activity of an Audio object): what the account played."""
+
+    id = FlakeIdField(primary_key=True)
+    account = models.ForeignKey(User, on_delete=models.CASCADE, related_name="scrobbles")
+    title = models.CharField(max_length=500)
+    artist = models.CharField(max_length=500, blank=True, default="")
+    album = models.CharField(max_length=500, blank=True, default="")
+    length = models.BigIntegerField(null=True, blank=True)
+    external_link = models.URLField(max_length=2000, blank=True, default="")
+    visibility = models.CharField(max_length=16, default="public")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "-id"])]

@@ -195,6 +195,37 @@ class TokenViewSet(ApiViewSet):
             set_token_cookie(response, token.token)
         return response
 
+    @extend_schema(summary="Finish a password login with a TOTP or backup code",
+                   request=inline_serializer("MfaChallengeInput", fields={
+                       "mfa_token": serializers.CharField(),
+                       "challenge_type": serializers.ChoiceField(choices=["totp", "recovery"]),
+                       "code": serializers.CharField(), "client_id": serializers.CharField(required=False),
+                       "client_secret": serializers.CharField(required=False)}),
+                   responses={200: TokenResponse, 400: ERRORS[400], 429: ERRORS[400]}, auth=[])
+    def mfa_challenge(self, request):
+        """POST /oauth/mfa/challenge: every failure is 400 `Invalid code` (pleroma-accounts 9.3)."""
+        from accounts import mfa
+        from accounts.models import User
+
+        params = request_params(request)
+        invalid = ApiError("Invalid code", status=400)
+        app = client_from_request(request, params)
+        raw = str(params.get("mfa_token") or "")
+        data = mfa.read_mfa_token(raw) if raw else None
+        if app is None or data is None or data.get("a") != app.pk:
+            raise invalid
+        user = User.objects.filter(pk=data.get("u")).first()
+        challenge_type = str(params.get("challenge_type") or "")
+        if user is None or challenge_type not in ("totp", "recovery") or not mfa.is_enabled(user):
+            raise invalid
+        ratelimit.hit("mfa_challenge", str(user.pk))
+        if not mfa.verify_code(user, str(params.get("code") or ""), challenge_type):
+            raise invalid
+        if services.login_refusal(user) is not None or not mfa.consume_mfa_token(raw):
+            raise invalid
+        token, refresh = services.issue_token(app, user, list(data.get("s") or app.scope_list))
+        return self._respond(token, refresh)
+
     @extend_schema(summary="Revoke a token", request=inline_serializer("RevokeInput", fields={
         "token": serializers.CharField(), "client_id": serializers.CharField(required=False),
         "client_secret": serializers.CharField(required=False)}),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/apps/verify_credentials", AppViewSet.as_view({"get": "verify_credentials"})),
     path("oauth/token", TokenViewSet.as_view({"post": "token"})),
     path("oauth/revoke", TokenViewSet.as_view({"post": "revoke"})),
+    path("oauth/mfa/challenge", TokenViewSet.as_view({"post": "mfa_challenge"})),
     path("oauth/authorize", authorize),
     # accounts
     path("api/v1/accounts", AccountViewSet.as_view({"post": "create"})),

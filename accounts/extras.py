@@ -1,0 +1,166 @@
+"""Social extras: subscriptions, endorsements, favourites of an account, notification
+settings, profile images and the mascot, scrobbles (pleroma-accounts 11-17, 25)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from accounts import follows, profile
+from accounts.models import Block, Endorsement, Follow, Scrobble, User
+from core import images
+from core.exceptions import ApiError, BadRequest, Forbidden
+
+DEFAULT_MASCOT = {
+    "id": "default-mascot",
+    "url": "/images/pleroma-fox-tan-smol.png",
+    "preview_url": "/images/pleroma-fox-tan-smol.png",
+    "pleroma": {"mime_type": "image/png"},
+}
+NOTIFICATION_SETTINGS = ("block_from_strangers", "hide_notification_contents")
+SCROBBLE_VISIBILITIES = ("public", "unlisted", "local", "private", "direct", "list")
+
+
+# --- subscriptions (deprecated: the `notify` option of a follow) ----------------------------
+
+def subscribe(user: User, target: User) -> None:
+    """Follow with `notify` on: a `status` notification for each of the target's posts."""
+    if Block.objects.filter(blocker=target, blocked=user).exists():
+        raise Forbidden(f"Could not subscribe: {target.nickname} is blocking you")
+    follows.follow(user, target, notify=True)
+
+
+def unsubscribe(user: User, target: User) -> None:
+    """Turn `notify` off; the follow itself stays."""
+    with transaction.atomic():
+        Follow.objects.filter(follower=user, followed=target).update(notify=False)
+
+
+# --- endorsements ---------------------------------------------------------------------------
+
+def max_endorsed() -> int:
+    return getattr(settings, "MAX_ENDORSED_USERS", 20)
+
+
+def endorse(user: User, target: User) -> None:
+    """Feature a followed account on the profile; endorsing twice changes nothing."""
+    with transaction.atomic():
+        list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+        if Endorsement.objects.filter(owner=user, account=target).exists():
+            return
+        if Endorsement.objects.filter(owner=user).count() >= max_endorsed():
+            raise BadRequest("You have already pinned the maximum number of users")
+        if not Follow.objects.filter(follower=user, followed=target, state=Follow.State.ACCEPTED).exists():
+            raise BadRequest("You must follow an account to pin it")
+        Endorsement.objects.create(owner=user, account=target)
+
+
+def unendorse(user: User, target: User) -> None:
+    with transaction.atomic():
+        Endorsement.objects.filter(owner=user, account=target).delete()
+
+
+def endorsed_accounts(owner: User) -> list[User]:
+    """The accounts `owner` endorses, in endorsement order, deactivated ones left out."""
+    rows = (Endorsement.objects.filter(owner=owner, account__is_active=True, account__is_deleted=False)
+            .select_related("account").order_by("id"))
+    return [row.account for row in rows]
+
+
+# --- favourites of an account ---------------------------------------------------------------
+
+def favourites_of(account: User, viewer: User | None) -> QuerySet:
+    """The account's Favourite rows of statuses the viewer may see (403 when hidden)."""
+    from statuses.models import Favourite, Status
+
+    if account.hide_favorites:
+        raise Forbidden("Can't get favorites")
+    visible = Status.objects.visible_to(viewer).values("pk")
+    return Favourite.objects.filter(account=account, status_id__in=visible)
+
+
+def statuses_of_favourites(rows: list) -> list:
+    """The statuses of a page of Favourite rows, in the page's order, loaded for the API."""
+    from statuses.models import Status
+
+    loaded = Status.objects.for_api().in_bulk([row.status_id for row in rows])
+    return [loaded[row.status_id] for row in rows if row.status_id in loaded]
+
+
+# --- notification settings ------------------------------------------------------------------
+
+def update_notification_settings(user: User, values: dict) -> dict:
+    """Change the given settings only; the others keep their stored value."""
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        current = {name: bool(locked.notification_settings.get(name, False)) for name in NOTIFICATION_SETTINGS}
+        current.update({k: bool(v) for k, v in values.items() if k in NOTIFICATION_SETTINGS})
+        locked.notification_settings = {**locked.notification_settings, **current}
+        locked.save(update_fields=["notification_settings"])
+    return current
+
+
+# --- profile images -------------------------------------------------------------------------
+
+IMAGE_ENDPOINTS = {  # endpoint -> (model field, byte limit setting)
+    "avatar": ("avatar", "AVATAR_UPLOAD_LIMIT"),
+    "banner": ("header", "BANNER_UPLOAD_LIMIT"),
+    "background": ("background", "BACKGROUND_UPLOAD_LIMIT"),
+}
+
+
+def update_image(user: User, which: str, upload) -> str | None:
+    """Replace (or, with an empty value, clear) the avatar, banner or background; the new URL."""
+    from accounts.serializers import image_url
+
+    field, limit = IMAGE_ENDPOINTS[which]
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        profile.set_image(locked, field, upload, getattr(settings, limit))
+        locked.save(update_fields=[field])
+    return image_url(getattr(locked, field), None)
+
+
+# --- mascot ---------------------------------------------------------------------------------
+
+def get_mascot(user: User) -> dict:
+    return user.mascot or DEFAULT_MASCOT
+
+
+def set_mascot(user: User, upload) -> dict:
+    """Store an image as the user's mascot (an upload owned by the user) and return it."""
+    from statuses.serializers import render_media
+    from statuses.services.media import upload_media
+
+    data = images.read_upload(upload, settings.UPLOAD_LIMIT)
+    images.inspect(data, error="mascots can only be images")
+    media = upload_media(user, upload)
+    if media.type != "image":
+        raise ApiError("mascots can only be images", status=415)
+    rendered = render_media(media)
+    User.objects.filter(pk=user.pk).update(mascot=rendered)
+    return rendered
+
+
+# --- scrobbles ------------------------------------------------------------------------------
+
+def scrobble(account: User, *, title: str, artist: str = "", album: str = "", length: int | None = None,
+             external_link: str = "", visibility: str = "public") -> Scrobble:
+    """Record a listen."""
+    with transaction.atomic():
+        return Scrobble.objects.create(account=account, title=title, artist=artist or "",
+                                       album=album or "", length=length,
+                                       external_link=external_link or "", visibility=visibility)
+
+
+def scrobbles_visible_to(account: User, viewer: User | None) -> QuerySet:
+    """The account's listens the viewer may see, by the listen's visibility."""
+    qs = Scrobble.objects.filter(account=account)
+    if viewer is not None and viewer.pk == account.pk:
+        return qs
+    allowed = Q(visibility__in=("public", "unlisted", "local"))
+    if viewer is not None and Follow.objects.filter(
+            follower=viewer, followed=account, state=Follow.State.ACCEPTED).exists():
+        allowed |= Q(visibility="private")
+    return qs.filter(allowed)

@@ -1,0 +1,118 @@
+"""Accounts on other servers: webfinger and actor documents fetched through core.http.
+
+Used for aliases, move targets and remote interaction. A remote server is asked with this
+server's own scheme, as Pleroma's WebFinger does (https in production, http between two
+instances on loopback in tests).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import RemoteActor, User
+from core import http
+
+SUBSCRIBE_REL = "http://ostatus.org/schema/1.0/subscribe"
+AP_ACCEPT = 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
+ACCT_RE = re.compile(r"^@?(?P<nick>[^@\s/]+)@(?P<host>[^@\s/]+)$")
+
+
+class RemoteNotFound(Exception):
+    """The remote account could not be found or its documents were unusable."""
+
+
+def split_acct(value: str) -> tuple[str, str | None]:
+    """`nick`, `@nick`, `nick@host`, `@nick@host` -> (nick, host or None)."""
+    value = (value or "").strip()
+    match = ACCT_RE.match(value)
+    if match:
+        return match.group("nick"), match.group("host")
+    return value.lstrip("@"), None
+
+
+def is_local_host(host: str | None) -> bool:
+    return host is None or host.lower() == settings.INSTANCE_DOMAIN.lower()
+
+
+def local_user(value: str) -> User | None:
+    """A live local account named by nickname, `nick@our.domain` or its actor URL."""
+    value = (value or "").strip()
+    prefix = f"{settings.PLEROMA_URL}/users/"
+    if value.startswith(prefix):
+        nick, host = value[len(prefix):], None
+    else:
+        nick, host = split_acct(value)
+    if not nick or not is_local_host(host):
+        return None
+    return User.objects.filter(nickname__iexact=nick, is_deleted=False, is_active=True).first()
+
+
+def _base(host: str) -> str:
+    return f"{urlsplit(settings.PLEROMA_URL).scheme}://{host}"
+
+
+def finger(nick: str, host: str) -> dict:
+    """The JRD of `nick@host`: its subject must name the host that was asked."""
+    url = f"{_base(host)}/.well-known/webfinger?resource={quote(f'acct:{nick}@{host}', safe=':@')}"
+    try:
+        document = http.get_json(url, timeout=10, max_bytes=1_000_000,
+                                 headers={"Accept": "application/jrd+json, application/json"})
+    except http.OutboundError as exc:
+        raise RemoteNotFound(str(exc)) from exc
+    if not isinstance(document, dict):
+        raise RemoteNotFound("webfinger answer is not an object")
+    subject = str(document.get("subject") or "")
+    _, subject_host = split_acct(subject.removeprefix("acct:"))
+    if subject_host is None or subject_host.lower() != host.lower():
+        raise RemoteNotFound("webfinger subject names another host")
+    return document
+
+
+def _link(document: dict, rel: str, *, types: tuple[str, ...] = ()) -> dict | None:
+    for link in document.get("links") or []:
+        if isinstance(link, dict) and link.get("rel") == rel and (
+                not types or any(t in str(link.get("type", "")) for t in types)):
+            return link
+    return None
+
+
+def subscribe_template(nick: str, host: str) -> str:
+    """The remote-follow URL template (`{uri}` placeholder) of an account elsewhere."""
+    link = _link(finger(nick, host), SUBSCRIBE_REL)
+    template = str(link.get("template") or "") if link else ""
+    if "{uri}" not in template:
+        raise RemoteNotFound("no subscribe template")
+    return template
+
+
+def fetch_actor(ap_id: str) -> dict:
+    try:
+        document = http.get_json(ap_id, timeout=10, max_bytes=2_000_000, headers={"Accept": AP_ACCEPT})
+    except http.OutboundError as exc:
+        raise RemoteNotFound(str(exc)) from exc
+    if not isinstance(document, dict) or document.get("id") != ap_id:
+        raise RemoteNotFound("actor document does not name itself")
+    return document
+
+
+def resolve(nick: str, host: str) -> RemoteActor:
+    """Fetch `nick@host` afresh (webfinger, then its actor) and remember what it says."""
+    link = _link(finger(nick, host), "self", types=("activity+json", "ld+json"))
+    ap_id = str(link.get("href") or "") if link else ""
+    if not ap_id.startswith(("http://", "https://")):
+        raise RemoteNotFound("no actor link")
+    actor = fetch_actor(ap_id)
+    aliases = actor.get("alsoKnownAs") or []
+    if isinstance(aliases, str):
+        aliases = [aliases]
+    aliases = [str(a) for a in aliases if isinstance(a, str)]
+    with transaction.atomic():
+        remote, _ = RemoteActor.objects.update_or_create(
+            ap_id=ap_id, defaults={"acct": f"{nick}@{host}", "also_known_as": aliases,
+                                   "fetched_at": timezone.now()})
+    return remote

@@ -1,0 +1,66 @@
+"""Celery tasks of accounts: imports, account deletion and deactivation, moves, mail.
+
+Each takes ids, reloads its rows, returns early when there is nothing (left) to do, and
+is safe to run again: a worker that dies mid-task leaves work a second run finishes.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import OperationalError
+
+from accounts.models import Import, User
+
+TRANSIENT = (OperationalError,)
+
+
+@shared_task(queue="imports", acks_late=True, max_retries=5, autoretry_for=TRANSIENT, retry_backoff=True)
+def run_import(import_id: str) -> None:
+    """Follow, block or mute the accounts of one import; items already done are skipped."""
+    from accounts import imports
+
+    batch = Import.objects.filter(pk=import_id).first()
+    if batch is None:
+        return
+    imports.run_import(batch)
+
+
+@shared_task(queue="default", acks_late=True, max_retries=5, autoretry_for=TRANSIENT, retry_backoff=True)
+def remove_account_data(user_id: str) -> None:
+    """Remove a deleted account's statuses, media, relationships and tokens."""
+    from accounts import security
+
+    user = User.objects.filter(pk=user_id, is_deleted=True).first()
+    if user is not None:
+        security.remove_account_data(user)
+
+
+@shared_task(queue="default", acks_late=True, max_retries=5, autoretry_for=TRANSIENT, retry_backoff=True)
+def drop_local_follows(user_id: str) -> None:
+    """End the follows of a deactivated account."""
+    from accounts import security
+
+    user = User.objects.filter(pk=user_id, is_active=False).first()
+    if user is not None:
+        security.drop_local_follows(user)
+
+
+@shared_task(queue="default", acks_late=True, max_retries=5, autoretry_for=TRANSIENT, retry_backoff=True)
+def move_followers(origin_id: str, target_id: str) -> None:
+    """Move the local followers of a moved account to its new account."""
+    from accounts import moves
+
+    origin = User.objects.filter(pk=origin_id).first()
+    target = User.objects.filter(pk=target_id, is_active=True, is_deleted=False).first()
+    if origin is not None and target is not None:
+        moves.move_followers(origin, target)
+
+
+@shared_task(queue="mail", acks_late=True, max_retries=5, autoretry_for=(OSError,), retry_backoff=True)
+def send_confirmation_email(user_id: str) -> None:
+    """Mail the confirmation link (nothing when the account is confirmed meanwhile)."""
+    from accounts import security
+
+    user = User.objects.filter(pk=user_id).first()
+    if user is not None:
+        security.send_confirmation_email(user)
