@@ -46,6 +46,10 @@ class Status(models.Model):
                                             on_delete=models.SET_NULL, related_name="+")
     reblog_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
                                   related_name="reblogs")
+    # The reblogged status's author, copied onto the reblog so that visibility filters
+    # (blocks, deactivated authors) need no join back onto the statuses table.
+    reblog_of_account = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                          on_delete=models.CASCADE, related_name="+")
     quote = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="quotes")
     context = models.ForeignKey(StatusContext, null=True, blank=True, on_delete=models.SET_NULL,
@@ -80,6 +84,13 @@ class Status(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id}: {self.content_source[:40]}"
+
+    def save(self, *args, **kwargs):
+        # Invariant: a reblog carries its original's author (see reblog_of_account).
+        if self.reblog_of_id and not self.reblog_of_account_id:
+            self.reblog_of_account_id = (Status.objects.filter(pk=self.reblog_of_id)
+                                         .values_list("account_id", flat=True).first())
+        super().save(*args, **kwargs)
 
     @property
     def uri(self) -> str:

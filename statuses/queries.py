@@ -64,16 +64,18 @@ class StatusQuerySet(models.QuerySet):
     """`Status.objects.visible_to(viewer).for_api()` and friends."""
 
     def visible_to(self, viewer):
-        """Statuses `viewer` (a User or None) may see; reblogs also need their original visible."""
-        qs = self.filter(visibility_q(viewer), account__is_active=True)
-        reblog_ok = Q(reblog_of__isnull=True) | (
-            visibility_q(viewer, "reblog_of__") & Q(reblog_of__account__is_active=True))
-        qs = qs.filter(reblog_ok)
+        """Statuses `viewer` (a User or None) may see.
+
+        A reblog has its original's audience (only public posts, or one's own private
+        post, can be reblogged, and visibility never changes), so for reblogs only the
+        original's author is checked, through the copied `reblog_of_account`.
+        """
+        qs = self.filter(visibility_q(viewer), account__is_active=True).filter(
+            Q(reblog_of_account__isnull=True) | Q(reblog_of_account__is_active=True))
         if viewer is not None:
             blocks, blockers = blocked_ids(viewer)
             qs = qs.exclude(account_id__in=blocks).exclude(account_id__in=blockers)
-            qs = qs.exclude(Q(reblog_of__isnull=False) & (
-                Q(reblog_of__account_id__in=blocks) | Q(reblog_of__account_id__in=blockers)))
+            qs = qs.exclude(reblog_of_account_id__in=blocks).exclude(reblog_of_account_id__in=blockers)
         return qs
 
     def not_muted_by(self, viewer):
@@ -81,8 +83,7 @@ class StatusQuerySet(models.QuerySet):
         if viewer is None:
             return self
         mutes = muted_ids(viewer)
-        return self.exclude(account_id__in=mutes).exclude(
-            Q(reblog_of__isnull=False) & Q(reblog_of__account_id__in=mutes))
+        return self.exclude(account_id__in=mutes).exclude(reblog_of_account_id__in=mutes)
 
     def for_api(self):
         """The select_related set StatusSerializer reads (media, mentions and tags are

@@ -72,7 +72,8 @@ def reblog(account: User, status: Status, *, visibility: str | None = None) -> S
         if existing is not None:
             return existing
         boost = Status.objects.create(
-            account=account, reblog_of=target, visibility=reblog_visibility(target, visibility),
+            account=account, reblog_of=target, reblog_of_account_id=target.account_id,
+            visibility=reblog_visibility(target, visibility),
             content="", local=True)
         if target.account_id != account.pk:
             Mention.objects.create(status=boost, account_id=target.account_id)
