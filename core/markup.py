@@ -29,7 +29,7 @@ CONTENT_TYPES = ("text/plain", "text/html", "text/markdown")
 
 URL_RE = re.compile(r"(?<![\"'=\w/])(https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]])")
 MENTION_RE = re.compile(r"(?<![\w/@])@([a-zA-Z0-9_-]+)(?:@([a-zA-Z0-9.-]+\.[a-zA-Z]{2,}))?")
-HASHTAG_RE = re.compile(r"(?<![\w&/#])#(\w+)", re.UNICODE)
+HASHTAG_RE = re.compile(r"(?<![\w&/#;])#(?!\d+\b)(\w+)", re.UNICODE)
 
 
 def sanitize(value: str) -> str:
