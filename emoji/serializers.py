@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.exceptions import ApiError
@@ -26,13 +28,6 @@ class CustomEmojiSerializer(serializers.Serializer):
         return {"shortcode": entry["shortcode"], "url": url, "static_url": url,
                 "visible_in_picker": True, "tags": list(entry["tags"]),
                 "category": ",".join(t for t in entry["tags"] if t != "Custom")}
-
-
-class PleromaEmojiSerializer(serializers.Serializer):
-    """One value of GET /api/v1/pleroma/emoji: relative image_url and tags."""
-
-    image_url = serializers.CharField()
-    tags = serializers.ListField(child=serializers.CharField())
 
 
 class PackMetadataSerializer(serializers.Serializer):
@@ -103,6 +98,7 @@ def text(**kwargs):
     return serializers.CharField(allow_blank=True, trim_whitespace=False, **kwargs)
 
 
+@extend_schema_field(OpenApiTypes.OBJECT)
 class MetadataField(serializers.Field):
     """`metadata` as a JSON object, or multipart `metadata[key]=value` fields."""
 
@@ -157,6 +153,7 @@ class DownloadPackInput(Input):
         return fields
 
 
+@extend_schema_field(OpenApiTypes.BINARY)
 class FileOrUrlField(serializers.Field):
     """`file`: an uploaded part, or the URL of an image to fetch."""
 

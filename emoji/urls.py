@@ -23,7 +23,7 @@ urlpatterns = [
     # emoji reactions
     path("api/v1/pleroma/statuses/<str:id>/reactions", EmojiReactionViewSet.as_view({"get": "list"})),
     path("api/v1/pleroma/statuses/<str:id>/reactions/<str:emoji>", EmojiReactionViewSet.as_view(
-        {"get": "list", "put": "react", "delete": "unreact"})),
+        {"get": "list_emoji", "put": "react", "delete": "unreact"})),
     # the image files (Pleroma serves them at /emoji/<pack>/<file>)
     re_path(r"^emoji/(?P<pack>[^/]+)/(?P<path>.+)$", serve_emoji),
 ]

@@ -9,7 +9,6 @@ from django.http import Http404, HttpResponse
 from django.views.static import serve
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers as drf
 from rest_framework.response import Response
 
 from core.exceptions import ApiError
@@ -25,7 +24,6 @@ from emoji.serializers import (
     EmojiPacksSerializer,
     ListPacksInput,
     PackNameInput,
-    PleromaEmojiSerializer,
     RemotePacksInput,
     RemoveFileInput,
     RenameFileInput,
@@ -35,7 +33,8 @@ from emoji.serializers import (
 
 ADMIN = ["admin:write"]
 OK = OpenApiResponse(OpenApiTypes.STR, description='"ok"')
-FILES = OpenApiResponse(drf.DictField(child=drf.CharField()), description="shortcode -> filename")
+FILES = OpenApiResponse({"type": "object", "additionalProperties": {"type": "string"}},
+                        description="shortcode -> filename")
 ADMIN_ERRORS = {403: error("Invalid credentials, insufficient scope, or not staff")}
 
 
@@ -45,7 +44,9 @@ class EmojiViewSet(ApiViewSet):
     authentication_classes: list = []  # Pleroma's :pleroma_api pipeline ignores credentials
 
     @extend_schema(summary="List custom emoji (Pleroma)",
-                   responses={200: OpenApiResponse(drf.DictField(child=PleromaEmojiSerializer()))})
+                   responses={200: OpenApiResponse({"type": "object", "additionalProperties": {
+                       "type": "object", "properties": {"image_url": {"type": "string"},
+                                                        "tags": {"type": "array", "items": {"type": "string"}}}}})})
     def pleroma(self, request):
         return Response({e["shortcode"]: {"image_url": e["image_url"], "tags": list(e["tags"])}
                          for e in registry.table()})
@@ -117,7 +118,7 @@ class EmojiPackViewSet(ApiViewSet):
         return response
 
     @extend_schema(summary="Import pack directories found on disk", request=None,
-                   responses={200: drf.ListField(child=drf.CharField()), **ADMIN_ERRORS})
+                   responses={200: OpenApiResponse({"type": "array", "items": {"type": "string"}}), **ADMIN_ERRORS})
     def import_packs(self, request):
         return Response(services.import_packs())
 

@@ -40,8 +40,8 @@ def _visible_status(viewer, status_id: str):
 class EmojiReactionViewSet(ApiViewSet):
     """Reactions to a status: add or remove your own, list everyone's."""
 
-    scopes = {"react": WRITE, "unreact": WRITE, "list": ["read:statuses"]}
-    anonymous_actions = ("list",)
+    scopes = {"react": WRITE, "unreact": WRITE, "list": ["read:statuses"], "list_emoji": ["read:statuses"]}
+    anonymous_actions = ("list", "list_emoji")
 
     @extend_schema(summary="React to a status with an emoji", request=None,
                    responses={200: STATUS, 400: error("Could not add reaction emoji"),
@@ -87,3 +87,10 @@ class EmojiReactionViewSet(ApiViewSet):
                 accounts = [render_account(r.account, self.viewer) for r in entry.reactions]
                 out.append(render_entry(entry, self.viewer, accounts=accounts))
         return Response(out)
+
+    @extend_schema(summary="List the accounts that reacted with one emoji",
+                   parameters=[OpenApiParameter("with_muted", bool,
+                                                description="Include accounts the caller mutes")],
+                   responses={200: ReactionSerializer})
+    def list_emoji(self, request, id: str, emoji: str):
+        return self.list(request, id, emoji)
