@@ -34,7 +34,7 @@ class TestBackupOnAWorker:
         response = client.post(BACKUPS)
         assert response.status_code == 200
         backup_id = response.json()[0]["id"]
-        celery_worker_process.wait_for(lambda: state_of(backup_id) == "complete", timeout=60)
+        celery_worker_process.wait_for(lambda: state_of(backup_id) == "complete", timeout=120)
         backup = Backup.objects.get(pk=backup_id)
         listed = client.get(BACKUPS).json()[0]
         assert (listed["processed"], listed["state"]) == (True, "complete")
@@ -48,7 +48,7 @@ class TestBackupOnAWorker:
         assert refused.status_code == 404
         assert refused.json() == {"error": "Record not found"}
 
-        mails = celery_worker_process.wait_for(lambda: list((data_dir / "mail").glob("*.log")))
+        mails = celery_worker_process.wait_for(lambda: list((data_dir / "mail").glob("*.log")), timeout=60)
         text = mails[0].read_text()
         assert f"To: {data.user.email}" in text
         assert backup.file_name in text
@@ -79,7 +79,7 @@ class TestBackupOnAWorker:
             temps = list(backup_dir.glob(".*.tmp")) if backup_dir.exists() else []
             return row if row["state"] == "running" and row["processed_number"] >= 200 and temps else None
 
-        running = celery_worker_process.wait_for(blocked, timeout=60)
+        running = celery_worker_process.wait_for(blocked, timeout=120)
         assert running["processed"] is False
         celery_worker_process.kill()
 
@@ -90,7 +90,7 @@ class TestBackupOnAWorker:
         fifo.unlink()
         fifo.write_bytes(png_bytes(color=(0, 90, 200)))
         celery_worker_process.restart()
-        celery_worker_process.wait_for(lambda: state_of(backup_id) == "complete", timeout=60)
+        celery_worker_process.wait_for(lambda: state_of(backup_id) == "complete", timeout=120)
 
         assert [p.name for p in backup_dir.iterdir()] == [backup.file_name]
         reply = download(client, backup)
