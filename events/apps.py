@@ -7,7 +7,9 @@ class EventsConfig(AppConfig):
     pleroma_features: list[str] = ["events"]
 
     def ready(self) -> None:
-        from events.serializers import load_events
+        from events.serializers import load_events, load_participation_messages
+        from notifications import registry as notification_registry
         from statuses import registry
 
         registry.register(load_events)
+        notification_registry.register(load_participation_messages)

@@ -100,3 +100,9 @@ def participation_messages(notifications: list) -> dict:
              for p in Participation.objects.filter(query).values(
                  "event__status_id", "user_id", "participation_message")}
     return {pk: found.get(key) for pk, key in wanted.items()}
+
+
+def load_participation_messages(notifications: list) -> dict:
+    """Notification loader: `participation_message` on participation notifications."""
+    return {pk: {"participation_message": message}
+            for pk, message in participation_messages(notifications).items()}

@@ -43,8 +43,14 @@ class NotificationSerializer(serializers.BaseSerializer):
         accounts = {n.account_id for n in notifications}
         muted = set(active_mutes().filter(muter=viewer, muted_id__in=accounts)
                     .values_list("muted_id", flat=True)) if viewer is not None else set()
+        from notifications import registry
+
+        extensions: dict = {}
+        for loader in registry.loaders:
+            for pk, fields in loader(list(notifications)).items():
+                extensions.setdefault(pk, {}).update(fields)
         return {"statuses": render_statuses(viewer, list(unique.values()), request),
-                "muted_accounts": muted}
+                "muted_accounts": muted, "extensions": extensions}
 
     def to_representation(self, n):
         viewer = self.context.get("viewer")
@@ -64,6 +70,7 @@ class NotificationSerializer(serializers.BaseSerializer):
         if n.type == "pleroma:emoji_reaction":
             data["emoji"] = n.emoji
             data["emoji_url"] = n.emoji_url
+        data.update(self.context.get("extensions", {}).get(n.pk, {}))
         return data
 
 

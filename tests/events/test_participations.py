@@ -322,3 +322,19 @@ class TestParticipationMessages:
             messages = participation_messages(notes)
         assert messages == {notes[0].pk: "please", notes[1].pk: "please"}
         assert participation_messages([]) == {}
+
+
+class TestParticipationNotifications:
+    """GET /api/v1/notifications for participation requests"""
+
+    def test_request_notification_carries_the_participation_message(self, api):
+        organiser = api(scopes=["read", "write"])
+        response = organiser.post("/api/v1/pleroma/events", {
+            "name": "Meetup", "status": "come", "start_time": "2031-01-01T10:00:00Z",
+            "join_mode": "restricted"}, format="json")
+        assert response.status_code == 200, response.content
+        guest = api(scopes=["read", "write"])
+        guest.post(f"/api/v1/pleroma/events/{response.json()['id']}/join",
+                   {"participation_message": "Can I bring a friend?"}, format="json")
+        notes = organiser.get("/api/v1/notifications", {"types[]": "pleroma:participation_request"}).json()
+        assert [n["participation_message"] for n in notes] == ["Can I bring a friend?"]
