@@ -10,7 +10,7 @@ import uuid
 from pathlib import Path
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core import http
@@ -138,7 +138,11 @@ def create_pack(name: str, metadata: dict | None = None) -> EmojiPack:
         raise ApiError(f'A pack named "{name}" already exists', status=409)
     pack = EmojiPack(name=name)
     _assign_metadata(pack, metadata or {})
-    pack.save()
+    try:
+        with transaction.atomic():
+            pack.save()
+    except IntegrityError as exc:  # a concurrent request created it first
+        raise ApiError(f'A pack named "{name}" already exists', status=409) from exc
     try:
         directory.mkdir()
         write_manifest(pack)

@@ -119,6 +119,13 @@ def _fail(download: PackDownload, message: str) -> None:
 
 def run_download(download: PackDownload, progress: Callable[[int, int], None] | None = None) -> None:
     """Fetch the archive, check its SHA-256 and every entry, then install the pack at once."""
+    installed = EmojiPack.objects.filter(name=download.name, created_at__gte=download.created_at).first()
+    if download.state == PackDownload.State.RUNNING and installed is not None:
+        # An earlier delivery installed it and stopped before recording that.
+        download.state, download.finished_at = PackDownload.State.DONE, timezone.now()
+        download.progress = installed.emoji.count()
+        download.save(update_fields=["state", "progress", "finished_at"])
+        return
     download.state = PackDownload.State.RUNNING
     download.save(update_fields=["state"])
     try:

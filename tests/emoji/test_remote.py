@@ -239,3 +239,42 @@ class TestRemotePacks:
         response = api(scopes=["read"], is_admin=True).get(REMOTE, {"url": remote.url})
         assert response.status_code == 403
         assert response.json() == {"error": "Insufficient permissions: admin:write."}
+
+
+@pytest.fixture
+def worker_reaches_loopback(monkeypatch, settings):
+    """The worker process (started after this) may fetch from the loopback test server."""
+    monkeypatch.setenv("PLEROMA_ALLOW_PRIVATE_NETWORKS", "true")
+    settings.ALLOW_PRIVATE_NETWORKS = True
+
+
+class TestDownloadTask:
+    """The download_emoji_pack task"""
+
+    def test_a_real_worker_installs_the_pack_after_the_request_returns(
+            self, worker_reaches_loopback, remote, celery_worker_process, admin_api, settings):
+        publish(remote, files=FILES, archive=good_archive())
+        response = admin_api.post(DOWNLOAD, {"url": remote.url, "name": "test_pack", "as": "queued"})
+        assert response.status_code == 200 and response.json() == "ok"
+        download = PackDownload.objects.get()
+        celery_worker_process.wait_for(
+            lambda: PackDownload.objects.filter(pk=download.pk, state="done").exists())
+        assert (settings.EMOJI_DIR / "queued/dir/bear.png").read_bytes() == png((4, 5, 6))
+        assert set(Emoji.objects.values_list("shortcode", flat=True)) == {"blank", "bear"}
+
+    def test_running_it_again_changes_nothing(self, admin_api, remote, settings,
+                                              django_capture_on_commit_callbacks):
+        from emoji import tasks
+
+        publish(remote, files=FILES, archive=good_archive())
+        with django_capture_on_commit_callbacks() as queued:
+            admin_api.post(DOWNLOAD, {"url": remote.url, "name": "test_pack"})
+        assert len(queued) == 1  # the request only queued the job
+        download = PackDownload.objects.get()
+        tasks.download_emoji_pack(str(download.pk))
+        tasks.download_emoji_pack(str(download.pk))  # a second delivery of a finished job
+        PackDownload.objects.filter(pk=download.pk).update(state="running")  # crashed before "done"
+        tasks.download_emoji_pack(str(download.pk))
+        download.refresh_from_db()
+        assert (download.state, download.progress) == ("done", 2)
+        assert EmojiPack.objects.count() == 1 and Emoji.objects.count() == 2
