@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db.models import BooleanField, Case, Q, Value, When
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -12,12 +14,13 @@ from accounts.models import Follow, User
 from accounts.serializers import AccountSerializer
 from accounts.views import get_account
 from core import ids
+from core.exceptions import NotFound
 from core.openapi import ERRORS, PAGINATION_PARAMETERS
 from core.views import ApiViewSet
 from statuses import timelines
 from statuses.inputs import SearchInput
-from statuses.models import Hashtag
-from statuses.queries import blocked_ids
+from statuses.models import Hashtag, Status
+from statuses.queries import blocked_ids, get_visible_status
 from statuses.serializers import StatusSerializer
 
 TIMELINE_PARAMETERS = PAGINATION_PARAMETERS + [
@@ -29,6 +32,7 @@ ACCOUNT_STATUS_PARAMETERS = TIMELINE_PARAMETERS + [
     OpenApiParameter("pinned", bool), OpenApiParameter("exclude_replies", bool),
     OpenApiParameter("exclude_reblogs", bool), OpenApiParameter("tagged", str),
 ]
+STATUS_URL_RE = re.compile(re.escape(settings.PLEROMA_URL) + r"/(?:notice|objects)/([0-9A-Za-z-]+)$")
 SearchSchema = inline_serializer("SearchResults", fields={
     "accounts": AccountSerializer(many=True), "statuses": StatusSerializer(many=True),
     "hashtags": serializers.ListField()})
@@ -120,8 +124,12 @@ class SearchViewSet(ApiViewSet):
             account = None
             if data.get("account_id"):
                 account = User.objects.filter(pk=ids.decode(data["account_id"])).first()
-            statuses = list(timelines.text_search(self.viewer, query, account=account)
-                            .for_api()[window])
+            linked = self.linked_status(query)
+            if linked is not None:
+                statuses = [linked]
+            else:
+                statuses = list(timelines.text_search(self.viewer, query, account=account)
+                                .for_api()[window])
             result["statuses"] = self.render(statuses, StatusSerializer).data
         if wanted in (None, "hashtags"):
             name = query.lstrip("#").lower()
@@ -131,6 +139,16 @@ class SearchViewSet(ApiViewSet):
                 {"name": t.name, "url": f"{settings.PLEROMA_URL}/tag/{t.name}", "history": [],
                  "following": False} if tag_objects else t.name for t in tags]
         return result
+
+    def linked_status(self, query: str) -> Status | None:
+        """A local status named by its URL (`/notice/<id>` or `/objects/<id>`), if visible."""
+        match = STATUS_URL_RE.match(query)
+        if match is None:
+            return None
+        try:
+            return get_visible_status(self.viewer, match.group(1))
+        except NotFound:
+            return None
 
     def accounts(self, query: str, following: bool):
         term = query.lstrip("@")

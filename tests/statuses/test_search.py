@@ -45,6 +45,13 @@ class TestSearchV2:
             "/api/v2/search", {"q": "zed", "following": "true"}).json()["accounts"]]
         assert names == ["zed_friend"]
 
+    def test_finds_a_visible_status_by_its_url(self, anon, post, user):
+        status = post(user, "linked")
+        hidden = post(user, "hidden", visibility="direct")
+        body = anon.get("/api/v2/search", {"q": status.url, "type": "statuses"}).json()
+        assert [s["id"] for s in body["statuses"]] == [ids.encode(status.pk)]
+        assert anon.get("/api/v2/search", {"q": hidden.uri}).json()["statuses"] == []
+
     def test_bad_type_is_a_400(self, anon):
         response = anon.get("/api/v2/search", {"q": "x", "type": "polls"})
         assert response.status_code == 400
