@@ -37,6 +37,8 @@ BANNER_UPLOAD_LIMIT = env.int("PLEROMA_BANNER_UPLOAD_LIMIT", default=4_000_000)
 BACKGROUND_UPLOAD_LIMIT = env.int("PLEROMA_BACKGROUND_UPLOAD_LIMIT", default=4_000_000)
 MAX_TOOT_CHARS = env.int("PLEROMA_MAX_TOOT_CHARS", default=5000)
 BENCH_ENDPOINTS = env.bool("PLEROMA_BENCH_ENDPOINTS", default=False)
+BACKUP_LIMIT_DAYS = env.int("PLEROMA_BACKUP_LIMIT_DAYS", default=7)
+BACKUP_PURGE_AFTER_DAYS = env.int("PLEROMA_BACKUP_PURGE_AFTER_DAYS", default=30)
 # Dotted path of the location search provider for events (empty: the local gazetteer).
 EVENT_LOCATION_PROVIDER = env.str("PLEROMA_EVENT_LOCATION_PROVIDER", default="")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -248,6 +250,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic housekeeping, run by the beat inside `make worker`.
+CELERY_BEAT_SCHEDULE = {
+    "prune-backups": {"task": "backups.tasks.prune_backups", "schedule": 6 * 3600},
+}
 
 LOGGING = {
     "version": 1,
