@@ -124,7 +124,7 @@ class EmojiPackViewSet(ApiViewSet):
 
     @extend_schema(summary="List another server's packs", parameters=[RemotePacksInput],
                    responses={200: OpenApiResponse(OpenApiTypes.OBJECT), 400: error("Bad URL"),
-                              500: error("Remote does not share packs"), **ADMIN_ERRORS})
+                              502: error("Remote does not share packs"), **ADMIN_ERRORS})
     def remote(self, request):
         data = self.validated(RemotePacksInput)
         return Response(services.list_remote(data["url"], page=data["page"],
@@ -132,13 +132,13 @@ class EmojiPackViewSet(ApiViewSet):
 
     @extend_schema(summary="Install a pack from another server", request=DownloadPackInput,
                    responses={200: OK, 400: error("Bad input"), 409: error("Pack exists"),
-                              500: error("Download failed"), **ADMIN_ERRORS})
+                              502: error("Download failed"), **ADMIN_ERRORS})
     def download(self, request):
         data = self.validated(DownloadPackInput)
         download = services.request_download(request.user, data["url"], data["name"], data.get("as"))
         download.refresh_from_db()  # with eager tasks it has already run
         if download.state == download.State.FAILED:
-            raise ApiError(download.error, status=500)
+            raise ApiError(download.error, status=502)
         return Response("ok")
 
 

@@ -24,7 +24,10 @@ BAD_SHA = "SHA256 for the pack doesn't match the one sent by the server"
 
 
 class DownloadError(ApiError):
-    status = 500
+    """The other server failed us. Pleroma answers these with 500; a 500 here would mean
+    a fault of ours, so the failure of the remote side is a 502."""
+
+    status = 502
 
 
 def base_url(url: str) -> str:

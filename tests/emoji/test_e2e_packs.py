@@ -77,7 +77,7 @@ class TestPacksBetweenInstances:
         token = second_server.token("boss", scopes="read write admin")
         response = second_server.post("/api/v1/pleroma/emoji/packs/download", token,
                                       data={"url": running_server.url, "name": name})
-        assert response.status_code == 500
+        assert response.status_code == 502
         assert response.json() == {"error": "The pack was not set as shared and there is no fallback "
                                             "src to download from"}
         assert running_server.get("/api/v1/pleroma/emoji/packs/archive",

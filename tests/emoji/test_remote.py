@@ -103,7 +103,7 @@ class TestDownloadPack:
     def test_refuses_a_checksum_mismatch_leaving_nothing(self, admin_api, remote, settings):
         publish(remote, files=FILES, archive=good_archive(), sha="00" * 32)
         response = admin_api.post(DOWNLOAD, {"url": remote.url, "name": "test_pack", "as": "local_copy"})
-        assert response.status_code == 500
+        assert response.status_code == 502
         assert response.json() == {"error": "SHA256 for the pack doesn't match the one sent by the server"}
         nothing_installed(settings)
         assert PackDownload.objects.get().state == "failed"
@@ -111,7 +111,7 @@ class TestDownloadPack:
     def test_refuses_a_pack_neither_shared_nor_with_a_fallback(self, admin_api, remote, settings):
         publish(remote, files=FILES, archive=good_archive(), shared=False)
         response = admin_api.post(DOWNLOAD, {"url": remote.url, "name": "test_pack", "as": "local_copy"})
-        assert response.status_code == 500
+        assert response.status_code == 502
         assert response.json() == {"error": "The pack was not set as shared and there is no fallback "
                                             "src to download from"}
         nothing_installed(settings)
@@ -119,7 +119,7 @@ class TestDownloadPack:
     def test_refuses_an_instance_without_the_feature(self, admin_api, remote, settings):
         publish(remote, files=FILES, archive=good_archive(), features=("pleroma_emoji_reactions",))
         response = admin_api.post(DOWNLOAD, {"url": remote.url, "name": "test_pack"})
-        assert response.status_code == 500
+        assert response.status_code == 502
         assert response.json() == {"error": "The requested instance does not support sharing emoji packs"}
 
     def test_refuses_private_addresses_unless_allowed(self, admin_api, remote, settings):
@@ -199,7 +199,7 @@ class TestMaliciousArchives:
         archive, message = MALICIOUS[kind]
         publish(remote, files=FILES, archive=archive)
         response = admin_api.post(DOWNLOAD, {"url": remote.url, "name": "test_pack", "as": "local_copy"})
-        assert response.status_code == 500
+        assert response.status_code == 502
         assert response.json()["error"].startswith(message)
         nothing_installed(settings)
         assert not (settings.DATA_DIR / "dir").exists()
@@ -232,7 +232,7 @@ class TestRemotePacks:
     def test_refuses_an_instance_without_the_feature(self, admin_api, remote):
         publish(remote, files=FILES, archive=good_archive(), features=())
         response = admin_api.get(REMOTE, {"url": remote.url})
-        assert response.status_code == 500
+        assert response.status_code == 502
         assert response.json() == {"error": "The requested instance does not support sharing emoji packs"}
 
     def test_needs_admin_write(self, api, remote):
