@@ -14,6 +14,8 @@ class EmojiConfig(AppConfig):
 
     def ready(self) -> None:
         from emoji.reactions.loader import load_reactions
+        from emoji.status_emojis import load_status_emojis
         from statuses import registry
 
         registry.register(load_reactions)
+        registry.register(load_status_emojis)
