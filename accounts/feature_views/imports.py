@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -33,7 +34,8 @@ IMPORT_FIELDS = {
 ImportSchema = inline_serializer("Import", fields={
     **IMPORT_FIELDS, "items": inline_serializer("ImportItem", fields=ITEM_FIELDS, many=True)})
 ImportListSchema = inline_serializer("ImportSummary", fields=IMPORT_FIELDS, many=True)
-STARTED = inline_serializer("JobsStarted", fields={})
+STARTED = OpenApiResponse(OpenApiTypes.STR, description='The string "jobs started"; the Location header '
+                          "is the import's progress (GET /api/v1/pleroma/imports/:id)")
 
 
 class ImportSerializer(serializers.BaseSerializer):

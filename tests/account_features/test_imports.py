@@ -159,3 +159,18 @@ class TestListImports:
         assert [i["type"] for i in response.json()] == ["mutes", "blocks"]
         assert "items" not in response.json()[0]
         assert ImportItem.objects.count() == 4
+
+
+class TestListImportsCost:
+    """GET /api/v1/pleroma/imports"""
+
+    def test_constant_queries_for_1_and_21_imports(self, api, django_assert_max_num_queries):
+        client = api(scopes=["follow", "read"])
+        client.post("/api/pleroma/follow_import", {"list": "nobody"})
+        with django_assert_max_num_queries(10) as one:
+            assert len(client.get("/api/v1/pleroma/imports").json()) == 1
+        baseline = len(one.captured_queries)
+        for _ in range(20):
+            client.post("/api/pleroma/follow_import", {"list": "nobody"})
+        with django_assert_max_num_queries(baseline):
+            assert len(client.get("/api/v1/pleroma/imports", {"limit": 40}).json()) == 21

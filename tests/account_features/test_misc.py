@@ -130,7 +130,7 @@ class TestAccountScrobbles:
         for visibility in ("public", "private", "direct", "public"):
             owner.post("/api/v1/pleroma/scrobble", {"title": visibility, "visibility": visibility})
         path = f"/api/v1/pleroma/accounts/{owner.user.nickname}/scrobbles"
-        with django_assert_max_num_queries(3):
+        with django_assert_max_num_queries(4):
             assert [s["title"] for s in anon.get(path).json()] == ["public", "public"]
         follower = api(scopes=["read"])
         follows.follow(follower.user, owner.user)
@@ -141,3 +141,19 @@ class TestAccountScrobbles:
     def test_unknown_account_is_404(self, anon):
         assert anon.get("/api/v1/pleroma/accounts/ghost/scrobbles").json() == {"error": "Record not found"}
 
+
+
+class TestScrobbleListCost:
+    """GET /api/v1/pleroma/accounts/:id/scrobbles"""
+
+    def test_constant_queries_for_1_and_21_listens(self, api, anon, django_assert_max_num_queries):
+        owner = api(scopes=["write"])
+        owner.post("/api/v1/pleroma/scrobble", {"title": "first"})
+        path = f"/api/v1/pleroma/accounts/{owner.user.nickname}/scrobbles"
+        with django_assert_max_num_queries(10) as one:
+            assert len(anon.get(path).json()) == 1
+        baseline = len(one.captured_queries)
+        for i in range(20):
+            owner.post("/api/v1/pleroma/scrobble", {"title": f"n{i}"})
+        with django_assert_max_num_queries(baseline):
+            assert len(anon.get(path, {"limit": 40}).json()) == 21

@@ -99,9 +99,10 @@ class TestAccountFavourites:
         status_services.favourite(liker, status_services.create_status(authors[0], text="one"))
         with django_assert_max_num_queries(20) as one:
             anon.get(path)
+        baseline = len(one.captured_queries)
         for i in range(24):
             status_services.favourite(liker, status_services.create_status(authors[i % 3], text=f"n {i}"))
-        with django_assert_max_num_queries(len(one.captured_queries)):
+        with django_assert_max_num_queries(baseline):
             assert len(anon.get(path, {"limit": 25}).json()) == 25
 
     def test_unknown_account_is_404(self, anon):
@@ -193,3 +194,22 @@ def _id(obj) -> str:
     from core import ids
 
     return ids.encode(obj.pk)
+
+
+class TestOwnEndorsements:
+    """GET /api/v1/endorsements"""
+
+    def test_constant_queries_for_1_and_21_accounts(self, api, django_assert_max_num_queries):
+        client = api(scopes=["read:accounts"])
+        Endorsement.objects.create(owner=client.user, account=UserFactory())
+        with django_assert_max_num_queries(10) as one:
+            assert len(client.get("/api/v1/endorsements").json()) == 1
+        baseline = len(one.captured_queries)
+        for _ in range(20):
+            Endorsement.objects.create(owner=client.user, account=UserFactory())
+        with django_assert_max_num_queries(baseline):
+            assert len(client.get("/api/v1/endorsements", {"limit": 40}).json()) == 21
+
+    def test_refuses_a_token_without_the_scope(self, api):
+        assert api(scopes=["write"]).get("/api/v1/endorsements").json() == {
+            "error": "Insufficient permissions: read:accounts."}
