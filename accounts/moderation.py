@@ -20,15 +20,22 @@ def revoke_tokens(users: Iterable[User]) -> int:
 
 
 def deactivate_users(users: Iterable[User]) -> int:
-    """Deactivate accounts and end their sessions (a deactivated account keeps no token)."""
+    """Deactivate accounts (as disable_account does: their follows of local accounts end in
+    a task) and end their sessions (a deactivated account keeps no token)."""
+    from accounts import security
+
     users = list(users)
     with transaction.atomic():
-        User.objects.filter(pk__in=[u.pk for u in users]).update(is_active=False)
+        for user in users:
+            security.disable_account(user)
         return revoke_tokens(users)
 
 
 def remove_user(user: User) -> int:
-    """Deactivate an account and mark it deleted (its nickname stays reserved)."""
+    """Delete an account as delete_account does: profile purged now, its statuses, media,
+    relationships removed by a task; the nickname stays reserved."""
+    from accounts import security
+
     with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(is_active=False, is_deleted=True)
+        security.delete_account(user)
         return revoke_tokens([user])

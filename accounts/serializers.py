@@ -102,7 +102,7 @@ def render_account(user: User, viewer=None, relationship: dict | None = None,
         "statuses_count": user.statuses_count,
         "last_status_at": user.last_status_at.date().isoformat() if user.last_status_at else None,
         "fqn": user.fqn,
-        "moved": None,
+        "moved": moved_account(user, viewer),
         "roles": [],
         "source": source,
         "pleroma": pleroma,
@@ -129,6 +129,19 @@ def render_account(user: User, viewer=None, relationship: dict | None = None,
             deactivated=not user.is_active,
         )
     return data
+
+
+def moved_account(user: User, viewer) -> dict | None:
+    """The Account a moved local account points to (one query, only for moved accounts)."""
+    if not user.moved_to:
+        return None
+    prefix = f"{settings.PLEROMA_URL}/users/"
+    if not user.moved_to.startswith(prefix):
+        return None  # moved to another server: no local Account to show
+    target = User.objects.filter(nickname=user.moved_to[len(prefix):], is_deleted=False).first()
+    if target is None or target.pk == user.pk:
+        return None
+    return render_account(target, viewer)
 
 
 def _privileges(user: User) -> list[str]:

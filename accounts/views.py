@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
+from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from oauth2_provider.models import AccessToken
 from rest_framework import serializers
@@ -92,6 +93,9 @@ class AccountViewSet(ApiViewSet):
             language=data.get("language") or data.get("locale") or "",
         )
         if not user.is_confirmed:
+            from accounts import tasks
+
+            transaction.on_commit(lambda: tasks.send_confirmation_email.delay(str(user.pk)))
             return Response({"message": "You have been registered. Please check your email for further "
                              "instructions.", "identifier": "missing_confirmed_email"})
         if not user.is_approved:

@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("instance.urls")),
     path("", include("accounts.catchall_urls")),
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    # Pleroma's default images (the default mascot) live at /images/.
+    re_path(r"^images/(?P<path>[\w.-]+)$", serve, {"document_root": settings.BASE_DIR / "static" / "images"}),
 ]
 
 if settings.BENCH_ENDPOINTS:

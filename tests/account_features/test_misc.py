@@ -157,3 +157,9 @@ class TestScrobbleListCost:
             owner.post("/api/v1/pleroma/scrobble", {"title": f"n{i}"})
         with django_assert_max_num_queries(baseline):
             assert len(anon.get(path, {"limit": 40}).json()) == 21
+
+
+def test_the_default_mascot_image_is_served(anon):
+    response = anon.get("/images/pleroma-fox-tan-smol.png")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[:8] == b"\x89PNG\r\n\x1a\n"

@@ -93,6 +93,8 @@ class TestMoveAccount:
         assert {n.user_id for n in notes} == {stays.pk, moves_along.pk}
         assert all(n.target_id == target.pk for n in notes)
         assert User.objects.get(pk=client.user.pk).followers_count == 1
+        shown = api(scopes=["read:accounts"]).get(f"/api/v1/accounts/{client.user.nickname}").json()
+        assert shown["moved"]["acct"] == "newhome"
 
     def test_moving_followers_again_changes_nothing(self, api):
         from accounts import tasks

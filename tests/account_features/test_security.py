@@ -233,3 +233,22 @@ class TestOAuthTokens:
 
     def test_refuses_anonymous(self, anon):
         assert anon.get("/api/oauth_tokens").json() == {"error": "Invalid credentials."}
+
+
+class TestRegistrationConfirmationMail:
+    """POST /api/v1/accounts with account activation required"""
+
+    def test_mails_the_confirmation_link(self, anon, settings, mailoutbox, django_capture_on_commit_callbacks):
+        from accounts import services
+        from tests.factories import AppFactory
+
+        settings.ACCOUNT_ACTIVATION_REQUIRED = True
+        app = AppFactory()
+        token, _ = services.issue_token(app, None, app.scope_list)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = anon.post("/api/v1/accounts", {
+                "username": "newbie", "email": "newbie@example.com", "password": "pw",
+                "agreement": "true"}, HTTP_AUTHORIZATION=f"Bearer {token.token}")
+        assert response.json()["identifier"] == "missing_confirmed_email"
+        assert [m.to for m in mailoutbox] == [["newbie@example.com"]]
+        assert "/api/account/confirm_email/" in mailoutbox[0].body
