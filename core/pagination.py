@@ -46,10 +46,33 @@ def paginate(queryset, request, *, key: str = "id", default: int = DEFAULT_LIMIT
         queryset = queryset.filter(**{f"{key}__lt": max_id})
     if min_id is not None:
         queryset = queryset.filter(**{f"{key}__gt": min_id}).order_by(key)
-        return list(reversed(list(queryset[:limit])))
+        return list(reversed(_fetch(queryset, key, limit)))
     if since_id is not None:
         queryset = queryset.filter(**{f"{key}__gt": since_id})
-    return list(queryset.order_by(f"-{key}")[:limit])
+    return _fetch(queryset.order_by(f"-{key}"), key, limit)
+
+
+def _fetch(queryset, key: str, limit: int) -> list:
+    """The first `limit` rows of an ordered queryset.
+
+    A queryset with select_related is fetched in two steps: the keys of the page first,
+    from a narrow query (no joined columns), so PostgreSQL can walk an index in key order
+    and stop after `limit` matches; then the page's rows with their joins, by primary key.
+    In one query the planner joins every matching row (a whole home timeline) before it
+    sorts and cuts the page, which grows with the table.
+    """
+    query = queryset.query
+    if not query.select_related or query.annotations or query.distinct or query.extra:
+        return list(queryset[:limit])
+    pk_name = queryset.model._meta.pk.name
+    keys = list(queryset.values_list(pk_name, flat=True)[:limit])
+    if not keys:
+        return []
+    rows = queryset.model._base_manager.filter(pk__in=keys)
+    rows.query.select_related = query.select_related
+    rows._prefetch_related_lookups = queryset._prefetch_related_lookups
+    found = {row.pk: row for row in rows}
+    return [found[pk] for pk in keys if pk in found]
 
 
 def _absolute(request, params: dict) -> str:

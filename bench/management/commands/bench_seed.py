@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 import sys
 import time
@@ -13,7 +14,7 @@ from django.db import connection, transaction
 
 from accounts.models import App, Follow, User
 from bookmarks.models import Bookmark
-from statuses.models import EmojiReaction, Favourite, MediaAttachment, Status, StatusContext
+from statuses.models import EmojiReaction, Favourite, MediaAttachment, Mention, Status, StatusContext
 
 BATCH = 5000
 REACTIONS = ["👍", "❤️", "😂", "🎉", "🔥", "👀"]
@@ -57,6 +58,7 @@ class Command(BaseCommand):
         self.make_follows(user_ids, follows, rng)
         status_ids = self.make_statuses(user_ids, statuses, days, rng)
         self.make_side_rows(user_ids, status_ids, rng)
+        self.make_notifications()
         self.fix_counters()
         App.objects.get_or_create(client_id="bench", defaults=dict(
             name="bench", redirect_uris="urn:ietf:wg:oauth:2.0:oob", scopes="read write follow push",
@@ -105,15 +107,19 @@ class Command(BaseCommand):
         authors: dict = {}
         contexts: dict = {}
         batch: list[Status] = []
+        reblogged: set = set()
         for i in range(n):
             ms = start_ms + i * step
             sid = flake(ms, rng)
             account = rng.choice(user_ids)
             roll = rng.random()
-            status = Status(id=sid, account_id=account, visibility="public", content_type="text/plain")
-            if ids and roll < 0.05:  # reblog
-                original = ids[rng.randrange(max(0, len(ids) - 5000), len(ids))]
+            status = Status(id=sid, account_id=account, visibility="public", content_type="text/plain",
+                            created_at=datetime.datetime.fromtimestamp(ms / 1000, datetime.UTC))
+            original = ids[rng.randrange(max(0, len(ids) - 5000), len(ids))] if ids else None
+            if roll < 0.05 and original is not None and (account, original) not in reblogged:
+                reblogged.add((account, original))  # one reblog per account and status
                 status.reblog_of_id = original
+                status.reblog_of_account_id = authors.get(original)
                 status.visibility = "public"
             else:
                 text = f"bench status {i} #bench{i % 50}"
@@ -149,6 +155,8 @@ class Command(BaseCommand):
                     status.context_id = contexts.get(status.in_reply_to_id)
                 contexts[status.id] = status.context_id
             Status.objects.bulk_create(batch)
+            Mention.objects.bulk_create([Mention(status_id=s.id, account_id=s.in_reply_to_account_id)
+                                         for s in batch if s.in_reply_to_account_id])
 
     def make_side_rows(self, user_ids: list, status_ids: list, rng: random.Random) -> None:
         n = len(status_ids)
@@ -185,6 +193,29 @@ class Command(BaseCommand):
             MediaAttachment.objects.bulk_create(rows)
             progress.add(len(rows))
 
+    def make_notifications(self) -> None:
+        """What the services would have notified: favourites, reactions, replies, reblogs."""
+        sys.stderr.write("notifications...\n")
+        columns = "id, user_id, account_id, type, status_id, emoji, is_seen, created_at"
+        statements = [
+            f"INSERT INTO notifications_notification ({columns}) SELECT f.id, s.account_id, "
+            "f.account_id, 'favourite', s.id, NULL, false, f.created_at FROM statuses_favourite f "
+            "JOIN statuses_status s ON s.id = f.status_id WHERE s.account_id <> f.account_id",
+            f"INSERT INTO notifications_notification ({columns}) SELECT r.id, s.account_id, "
+            "r.account_id, 'pleroma:emoji_reaction', s.id, r.emoji, false, r.created_at "
+            "FROM statuses_emojireaction r JOIN statuses_status s ON s.id = r.status_id "
+            "WHERE s.account_id <> r.account_id",
+            f"INSERT INTO notifications_notification ({columns}) SELECT s.id, s.in_reply_to_account_id, "
+            "s.account_id, 'mention', s.id, NULL, false, s.created_at FROM statuses_status s "
+            "WHERE s.in_reply_to_account_id IS NOT NULL AND s.in_reply_to_account_id <> s.account_id",
+            f"INSERT INTO notifications_notification ({columns}) SELECT s.id, s.reblog_of_account_id, "
+            "s.account_id, 'reblog', s.reblog_of_id, NULL, false, s.created_at FROM statuses_status s "
+            "WHERE s.reblog_of_account_id IS NOT NULL AND s.reblog_of_account_id <> s.account_id",
+        ]
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql + " ON CONFLICT DO NOTHING")
+
     def fix_counters(self) -> None:
         """Counters the services normally keep, recomputed in a few set-based statements."""
         sys.stderr.write("counters...\n")
@@ -199,6 +230,8 @@ class Command(BaseCommand):
             "FROM statuses_favourite GROUP BY status_id) c WHERE c.status_id = s.id",
             "UPDATE statuses_status s SET reblogs_count = c.n FROM (SELECT reblog_of_id, count(*) n "
             "FROM statuses_status WHERE reblog_of_id IS NOT NULL GROUP BY reblog_of_id) c WHERE c.reblog_of_id = s.id",
+            "UPDATE statuses_mediaattachment m SET account_id = s.account_id FROM statuses_status s "
+            "WHERE s.id = m.status_id",
             "UPDATE statuses_status s SET replies_count = c.n FROM (SELECT in_reply_to_id, count(*) n "
             "FROM statuses_status WHERE in_reply_to_id IS NOT NULL GROUP BY in_reply_to_id) c "
             "WHERE c.in_reply_to_id = s.id",
