@@ -86,15 +86,10 @@ class StatusQuerySet(models.QuerySet):
         return self.exclude(account_id__in=mutes).exclude(reblog_of_account_id__in=mutes)
 
     def for_api(self):
-        """The select_related set StatusSerializer reads (media, mentions and tags are
-        loaded for the whole page by StatusSerializer.context_for)."""
-        related = ("account", "application", "in_reply_to_account", "context")
-        return self.select_related(
-            *related, "reblog_of", "quote", "reblog_of__quote",
-            *(f"reblog_of__{r}" for r in related),
-            *(f"quote__{r}" for r in related),
-            *(f"reblog_of__quote__{r}" for r in related),
-        )
+        """The select_related set StatusSerializer reads. Reblogged and quoted statuses,
+        media, mentions and tags are loaded for the whole page by
+        StatusSerializer.context_for, so the page query joins no other statuses."""
+        return self.select_related("account", "application", "in_reply_to_account")
 
 
 def get_visible_status(viewer, status_id, *, for_api: bool = True):

@@ -98,8 +98,7 @@ def favourites(viewer: User | None, owner: User):
     visible = Status.objects.visible_to(viewer).values("pk")
     return (Favourite.objects.filter(account=owner, status_id__in=visible)
             .select_related("status", "status__account", "status__application",
-                            "status__in_reply_to_account", "status__reblog_of",
-                            "status__quote"))
+                            "status__in_reply_to_account"))
 
 
 def text_search(viewer: User | None, query: str, *, account: User | None = None):
