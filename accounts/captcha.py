@@ -31,7 +31,7 @@ WIDTH, HEIGHT = 220, 80
 
 
 def seconds_valid() -> int:
-    return getattr(settings, "CAPTCHA_SECONDS_VALID", 300)
+    return settings.CAPTCHA_SECONDS_VALID
 
 
 def _answer_hash(token: str, answer: str) -> str:

@@ -40,7 +40,7 @@ def unsubscribe(user: User, target: User) -> None:
 # --- endorsements ---------------------------------------------------------------------------
 
 def max_endorsed() -> int:
-    return getattr(settings, "MAX_ENDORSED_USERS", 20)
+    return settings.MAX_ENDORSED_USERS
 
 
 def endorse(user: User, target: User) -> None:

@@ -25,11 +25,11 @@ PROGRESS_EVERY = 100  # items between two processed_number updates
 
 
 def limit_days() -> int:
-    return getattr(settings, "BACKUP_LIMIT_DAYS", 7)
+    return settings.BACKUP_LIMIT_DAYS
 
 
 def purge_after_days() -> int:
-    return getattr(settings, "BACKUP_PURGE_AFTER_DAYS", 30)
+    return settings.BACKUP_PURGE_AFTER_DAYS
 
 
 def backup_dir() -> Path:

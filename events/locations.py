@@ -107,5 +107,5 @@ def _provider_class(path: str):
 
 def provider() -> LocationProvider:
     """The configured provider (settings.EVENT_LOCATION_PROVIDER, the gazetteer by default)."""
-    path = getattr(settings, "EVENT_LOCATION_PROVIDER", None) or DEFAULT_PROVIDER
+    path = settings.EVENT_LOCATION_PROVIDER or DEFAULT_PROVIDER
     return _provider_class(path)()

@@ -25,9 +25,6 @@ from statuses.models import Hashtag, MediaAttachment, Mention, Status, StatusTag
 
 REMINDER_BEFORE = datetime.timedelta(hours=2)
 MAX_NAME_LENGTH = 500
-# create_status refuses an empty body; an event's description may be empty, so the status
-# is posted with this body and emptied in the same transaction.
-EMPTY_DESCRIPTION_PLACEHOLDER = "."
 
 
 def get_event(status: Status) -> Event:
@@ -98,13 +95,10 @@ def create_event(organizer: User, *, name: str | None, status: str | None = "",
     banner = _banner(organizer, banner_id)
     with transaction.atomic():
         post = create_status(
-            organizer, text=description if description.strip() else EMPTY_DESCRIPTION_PLACEHOLDER,
-            visibility="public", content_type=content_type, language=language,
+            organizer, text=description, allow_empty=True, visibility="public",
+            content_type=content_type, language=language,
             media_ids=[banner.pk] if banner else (), application=application,
             params={"event": {"name": name, "join_mode": join_mode}})
-        if not description.strip():
-            Status.objects.filter(pk=post.pk).update(content="", content_source=description)
-            post.content, post.content_source = "", description
         if banner is not None:
             MediaAttachment.objects.filter(pk=banner.pk).update(description="Banner")
         event = Event.objects.create(

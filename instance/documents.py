@@ -139,7 +139,7 @@ def instance_v1() -> dict:
 def instance_v2() -> dict:
     """GET /api/v2/instance (2.16): Pleroma's limits move into pleroma.metadata."""
     config = configuration()
-    config["accounts"]["max_pinned_statuses"] = getattr(settings, "MAX_PINNED_STATUSES", 1)
+    config["accounts"]["max_pinned_statuses"] = settings.MAX_PINNED_STATUSES
     config["statuses"]["characters_reserved_per_url"] = 0
     config["urls"] = {"streaming": streaming_url(), "status": None}
     config["vapid"] = {"public_key": None}

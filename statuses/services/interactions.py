@@ -95,7 +95,7 @@ def unreblog(account: User, status: Status) -> Status:
 
 
 def max_pinned() -> int:
-    return getattr(settings, "MAX_PINNED_STATUSES", 1)
+    return settings.MAX_PINNED_STATUSES
 
 
 def pin(account: User, status: Status) -> Status:

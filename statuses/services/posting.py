@@ -125,11 +125,13 @@ def create_status(account: User, *, text: str = "", visibility: str | None = Non
                   content_type: str = "text/plain", spoiler_text: str = "", sensitive: bool = False,
                   language: str | None = None, in_reply_to=None, media_ids=(), quote=None,
                   expires_in: int | None = None, to=None, application=None,
-                  params: dict | None = None, context: StatusContext | None = None) -> Status:
+                  params: dict | None = None, context: StatusContext | None = None,
+                  allow_empty: bool = False) -> Status:
     """Post a status (POST /api/v1/statuses): render, address, thread, count and notify.
 
     `in_reply_to` and `quote` may be Status objects or ids; `to` (explicit addressees:
     accounts, ids or nicknames) replaces the implicit addressing by @mentions.
+    `allow_empty` is for statuses that carry something else (an event's description).
     """
     args: dict[str, Any] = dict(
         text=text, visibility=visibility, content_type=content_type, spoiler_text=spoiler_text,
@@ -142,21 +144,22 @@ def create_status(account: User, *, text: str = "", visibility: str | None = Non
             args.update(overrides)
             hook_params.update(overrides)
     with transaction.atomic():
-        status = _create(account, **args)
+        status = _create(account, allow_empty=allow_empty, **args)
         for after in registry.after_create:
             after(status, hook_params)
     return status
 
 
 def _create(account: User, *, text, visibility, content_type, spoiler_text, sensitive, language,
-            in_reply_to, media_ids, quote, expires_in, to, application, context) -> Status:
+            in_reply_to, media_ids, quote, expires_in, to, application, context,
+            allow_empty: bool = False) -> Status:
     text = text or ""
     spoiler_text = spoiler_text or ""
     media_ids = [m for m in (media_ids or ()) if m not in (None, "")]
     media_pks = [pk for pk in (ids.decode(str(m)) for m in media_ids) if pk is not None]
     media = {m.pk: m for m in MediaAttachment.objects.filter(
         pk__in=media_pks, account=account, status__isnull=True)}
-    if not text.strip() and not media:
+    if not text.strip() and not media and not allow_empty:
         raise Unprocessable("Cannot post an empty status without attachments")
     if len(text) + len(spoiler_text) > settings.MAX_TOOT_CHARS:
         raise Unprocessable("The status is over the character limit")
