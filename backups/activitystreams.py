@@ -39,41 +39,14 @@ def _absolute(url: str) -> str:
     return url if url.startswith(("http://", "https://")) else f"{settings.PLEROMA_URL}{url}"
 
 
-def _image(field) -> dict | None:
-    return {"type": "Image", "url": _absolute(field.url)} if field else None
-
-
 def actor(user) -> dict:
-    """The Person document, with the backup's own `likes` and `bookmarks` collections."""
-    ap_id = actor_id(user.nickname)
-    data = {
-        "@context": actor_context(),
-        "id": ap_id,
-        "type": user.actor_type,
-        "preferredUsername": user.nickname,
-        "name": user.display_name or user.nickname,
-        "summary": user.note_html,
-        "url": ap_id,
-        "inbox": f"{ap_id}/inbox",
-        "outbox": f"{ap_id}/outbox",
-        "followers": f"{ap_id}/followers",
-        "following": f"{ap_id}/following",
-        "endpoints": {"sharedInbox": f"{settings.PLEROMA_URL}/inbox"},
-        "manuallyApprovesFollowers": user.locked,
-        "discoverable": user.discoverable,
-        "published": format_datetime(user.created_at),
-        "attachment": [{"type": "PropertyValue", "name": f.get("name", ""), "value": f.get("value", "")}
-                       for f in user.fields],
-        "alsoKnownAs": list(user.also_known_as),
-        "tag": [],
-        "likes": "likes.json",
-        "bookmarks": "bookmarks.json",
-    }
-    if icon := _image(user.avatar):
-        data["icon"] = icon
-    if image := _image(user.header):
-        data["image"] = image
-    return data
+    """The Person document (as served at the ap_id), with the backup's own `likes` and
+    `bookmarks` collections."""
+    from accounts.activitypub import actor_document
+
+    return {**actor_document(user), "@context": actor_context(),
+            "published": format_datetime(user.created_at),
+            "likes": "likes.json", "bookmarks": "bookmarks.json"}
 
 
 def addressing(status, author_id: str) -> tuple[list[str], list[str]]:

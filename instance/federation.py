@@ -11,11 +11,9 @@ from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.activitypub import actor_document
 from accounts.models import User
-from accounts.serializers import DEFAULT_AVATAR, DEFAULT_BANNER, image_url
 
-AP_CONTEXT = ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1",
-              {"@language": "und"}]
 AP_TYPES = ("application/activity+json", "application/ld+json")
 LD_TYPE = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
 SUBSCRIBE_REL = "http://ostatus.org/schema/1.0/subscribe"
@@ -88,38 +86,6 @@ def host_meta(request):
             '<XRD xmlns="http://docs.oasis-open.org/ns/xri/xrd-1.0">'
             f'<Link rel="lrdd" type="application/xrd+xml" template={quoteattr(template)}/></XRD>')
     return HttpResponse(body, content_type="application/xrd+xml; charset=utf-8")
-
-
-def actor_document(user: User) -> dict:
-    """The ActivityPub actor of a local user."""
-    ap_id = user.ap_id
-    document = {
-        "@context": AP_CONTEXT,
-        "id": ap_id,
-        "type": user.actor_type,
-        "preferredUsername": user.nickname,
-        "name": user.display_name or user.nickname,
-        "summary": user.note_html,
-        "url": ap_id,
-        "icon": {"type": "Image", "url": image_url(user.avatar, DEFAULT_AVATAR)},
-        "image": {"type": "Image", "url": image_url(user.header, DEFAULT_BANNER)},
-        "inbox": f"{ap_id}/inbox",
-        "outbox": f"{ap_id}/outbox",
-        "followers": f"{ap_id}/followers",
-        "following": f"{ap_id}/following",
-        "endpoints": {"sharedInbox": f"{settings.PLEROMA_URL}/inbox"},
-        "manuallyApprovesFollowers": user.locked,
-        "discoverable": user.discoverable,
-        "alsoKnownAs": list(user.also_known_as),
-        "attachment": [{"type": "PropertyValue", "name": f.get("name", ""),
-                        "value": f.get("value_html", f.get("value", ""))} for f in user.fields],
-        "tag": [],
-    }
-    if user.moved_to:
-        document["movedTo"] = user.moved_to
-    if not user.is_active:
-        document["suspended"] = True
-    return document
 
 
 def _wants_activitypub(request) -> bool:
