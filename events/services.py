@@ -8,20 +8,18 @@ than stored, so they can never go stale (the reference's stale-count bugs, 6.7 a
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core import ids, markup
+from core import ids
 from core.exceptions import BadRequest, Forbidden, NotFound, Unprocessable
 from events import locations
 from events.models import Event, JoinMode, Participation
 from notifications.models import Notification
 from notifications.services import notify
-from statuses.models import Hashtag, MediaAttachment, Mention, Status, StatusTag
+from statuses.models import MediaAttachment, Status
 
 REMINDER_BEFORE = datetime.timedelta(hours=2)
 MAX_NAME_LENGTH = 500
@@ -109,40 +107,6 @@ def create_event(organizer: User, *, name: str | None, status: str | None = "",
     return event
 
 
-def _render_description(status: Status, text: str, content_type: str) -> None:
-    """Re-render an edited description: content, new mentions, hashtags (statuses 2.3)."""
-    nicknames = {nick for nick, host in markup.mentions_in(text)
-                 if host is None or host == settings.INSTANCE_DOMAIN}
-    by_nick = {u.nickname: u for u in User.objects.filter(
-        nickname__in=nicknames, is_active=True, is_deleted=False)} if nicknames else {}
-    linked: dict[Any, User] = {}
-    tags: list[str] = []
-
-    def mention_url(nick: str, host: str | None) -> str | None:
-        user = by_nick.get(nick) if host in (None, settings.INSTANCE_DOMAIN) else None
-        if user is not None:
-            linked[user.pk] = user
-            return user.ap_id
-        return None
-
-    def tag_link(name: str) -> str:
-        if name.lower() not in tags and not name.isdigit():
-            tags.append(name.lower())
-        return f"{settings.PLEROMA_URL}/tag/{name.lower()}"
-
-    status.content = markup.render(text, content_type, mention_url=mention_url, tag_url=tag_link) if text else ""
-    status.content_source = text
-    status.content_type = content_type if content_type in markup.CONTENT_TYPES else "text/plain"
-    Mention.objects.bulk_create([Mention(status=status, account=u) for u in linked.values()],
-                                ignore_conflicts=True)
-    StatusTag.objects.filter(status=status).exclude(hashtag__name__in=tags).delete()
-    if tags:
-        Hashtag.objects.bulk_create([Hashtag(name=n) for n in tags], ignore_conflicts=True)
-        StatusTag.objects.bulk_create(
-            [StatusTag(status=status, hashtag=h) for h in Hashtag.objects.filter(name__in=tags)],
-            ignore_conflicts=True)
-
-
 def update_event(editor: User, event: Event, *, fields: dict, application=None) -> Event:
     """Edit an event (PUT /api/v1/pleroma/events/:id), organizer only (pleroma-content 6.4).
 
@@ -162,8 +126,9 @@ def update_event(editor: User, event: Event, *, fields: dict, application=None) 
         status = event.status
         banner = _banner(editor, fields.get("banner_id"), status)
         if "status" in fields:
-            _render_description(status, fields["status"] or "",
-                                fields.get("content_type") or status.content_type)
+            from statuses.services import set_text
+
+            set_text(status, fields["status"] or "", fields.get("content_type") or status.content_type)
         MediaAttachment.objects.filter(status=status).exclude(
             pk=banner.pk if banner else None).update(status=None)
         if banner is not None:

@@ -11,10 +11,17 @@ from statuses.services.interactions import (
     unpin,
     unreblog,
 )
-from statuses.services.posting import create_status, delete_status, expire_status, resolve_accounts
+from statuses.services.posting import (
+    create_status,
+    delete_status,
+    expire_status,
+    render_text,
+    resolve_accounts,
+    set_text,
+)
 
 __all__ = [
     "create_status", "delete_status", "expire_status", "favourite", "get_visible_status",
-    "mute_thread", "pin", "reblog", "resolve_accounts", "unfavourite", "unmute_thread", "unpin",
-    "unreblog",
+    "mute_thread", "pin", "reblog", "render_text", "resolve_accounts", "set_text", "unfavourite",
+    "unmute_thread", "unpin", "unreblog",
 ]

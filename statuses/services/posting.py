@@ -104,6 +104,45 @@ def _quote_inline(content: str, url: str) -> str:
     return content + span
 
 
+def render_text(text: str, content_type: str) -> tuple[str, dict[Any, User], list[str]]:
+    """(HTML, {pk: mentioned local account}, [hashtag names]) of a status body: the markup
+    callbacks link local accounts and collect what the text names."""
+    nicknames = {nick for nick, host in markup.mentions_in(text)
+                 if host is None or host == settings.INSTANCE_DOMAIN}
+    by_nick = {u.nickname: u for u in User.objects.filter(
+        nickname__in=nicknames, is_active=True, is_deleted=False)} if nicknames else {}
+    linked: dict[Any, User] = {}
+    tags: list[str] = []
+
+    def mention_url(nick: str, host: str | None) -> str | None:
+        user = by_nick.get(nick) if host in (None, settings.INSTANCE_DOMAIN) else None
+        if user is None:
+            return None
+        linked[user.pk] = user
+        return user.ap_id
+
+    def tag_link(name: str) -> str:
+        if name.lower() not in tags and not name.isdigit():
+            tags.append(name.lower())
+        return tag_url(name)
+
+    if not text:
+        return "", linked, tags
+    return markup.render(text, content_type, mention_url=mention_url, tag_url=tag_link), linked, tags
+
+
+def set_text(status: Status, text: str, content_type: str) -> None:
+    """Replace a status body (an edit): content, source, new mentions, its hashtags. The
+    caller saves the status's own fields."""
+    content_type = content_type if content_type in markup.CONTENT_TYPES else "text/plain"
+    status.content, linked, tags = render_text(text, content_type)
+    status.content_source, status.content_type = text, content_type
+    Mention.objects.bulk_create([Mention(status=status, account=u) for u in linked.values()],
+                                ignore_conflicts=True)
+    StatusTag.objects.filter(status=status).exclude(hashtag__name__in=tags).delete()
+    _store_tags(status, tags)
+
+
 def _store_tags(status: Status, names: list[str]) -> None:
     if not names:
         return
@@ -178,27 +217,7 @@ def _create(account: User, *, text, visibility, content_type, spoiler_text, sens
     parent = _resolve_reply(account, in_reply_to)
     quoted = _resolve_quote(account, quote)
 
-    # Rendering: the callbacks link local accounts and collect what the text names.
-    nicknames = {nick for nick, host in markup.mentions_in(text)
-                 if host is None or host == settings.INSTANCE_DOMAIN}
-    by_nick = {u.nickname: u for u in User.objects.filter(
-        nickname__in=nicknames, is_active=True, is_deleted=False)} if nicknames else {}
-    linked: dict[Any, User] = {}
-    tags: list[str] = []
-
-    def mention_url(nick: str, host: str | None) -> str | None:
-        user = by_nick.get(nick) if host in (None, settings.INSTANCE_DOMAIN) else None
-        if user is None:
-            return None
-        linked[user.pk] = user
-        return user.ap_id
-
-    def tag_link(name: str) -> str:
-        if name.lower() not in tags and not name.isdigit():
-            tags.append(name.lower())
-        return tag_url(name)
-
-    content = markup.render(text, content_type, mention_url=mention_url, tag_url=tag_link)
+    content, linked, tags = render_text(text, content_type)
     if quoted is not None:
         content = _quote_inline(content, quoted.uri)
     if "nsfw" in tags:
