@@ -6,6 +6,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
@@ -123,6 +124,11 @@ def error_body(exc: Exception) -> tuple[int, dict]:
         return 400, {"error": str(exc.detail)}
     if isinstance(exc, drf.APIException):
         return exc.status_code, {"error": _flatten(exc.detail)}
+    if isinstance(exc, DataError):
+        # The database refused a value the input checks let through (a NUL byte in text,
+        # a number out of a column's range): the client sent it, so it is bad input.
+        log.warning("database refused a request value: %s", exc)
+        return 400, {"error": "Invalid input"}
     log.exception("unhandled error in API view", exc_info=exc)
     return 500, {"error": "Internal server error"}
 

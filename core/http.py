@@ -49,8 +49,8 @@ def _address_allowed(host: str) -> bool:
     private and loopback ones only when PLEROMA_ALLOW_PRIVATE_NETWORKS is set."""
     try:
         infos = socket.getaddrinfo(host, None)
-    except socket.gaierror:
-        return False
+    except (socket.gaierror, UnicodeError, ValueError):
+        return False  # unknown name, or one IDNA cannot encode ("\U00106c1c.com")
     for info in infos:
         ip = ipaddress.ip_address(info[4][0].split("%")[0])
         if ip.is_link_local or ip.is_multicast or ip.is_unspecified or (
@@ -62,7 +62,10 @@ def _address_allowed(host: str) -> bool:
 
 
 def check_url(url: str) -> str:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # "http://[" (invalid IPv6 literal)
+        raise OutboundError("Invalid URL", status=400) from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise OutboundError("Invalid URL", status=400)
     if not _address_allowed(parts.hostname):

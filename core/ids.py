@@ -78,7 +78,7 @@ def decode(text: str) -> uuid.UUID | None:
     text = text.strip()
     if not text or len(text) > 36:
         return None
-    if len(text) < WIDTH and text.isdigit():
+    if len(text) < WIDTH and text.isascii() and text.isdigit():  # not "¹¹": int() refuses it
         return uuid.UUID(int=int(text))  # legacy integer id: below every FlakeId
     if len(text) == 36 and text.count("-") == 4:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.drainage import set_override
 from drf_spectacular.openapi import AutoSchema as _AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
@@ -23,6 +24,22 @@ ERRORS = {
     404: error("Record not found"),
     422: error("Refused by a domain rule"),
 }
+
+STANDARD_ERRORS = {415: "Unsupported media type"}
+
+# gunicorn refuses a request line over 4094 bytes before the app sees it, with its own
+# HTML page; operations with path or query parameters can meet it.
+URI_TOO_LONG = {
+    "description": "Request line longer than the HTTP server accepts (an HTML page from the server)",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
+
+
+def one(serializer):
+    """Mark a response serializer as one object even on a `list` action (drf-spectacular
+    documents what a `list` action answers as an array): GET /api/v1/markers answers a map."""
+    return set_override(serializer, "many", False)
+
 
 PAGINATION_PARAMETERS = [
     OpenApiParameter("max_id", str, description="Return items older than this id"),
@@ -60,9 +77,35 @@ class AutoSchema(_AutoSchema):
                     "description": (type(serializer).__doc__ or name).strip().splitlines()[0]}
         return super()._map_serializer(serializer, direction, bypass_extensions)
 
-    def _get_response_bodies(self, direction="response"):
-        responses = super()._get_response_bodies(direction)
-        return responses
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is not None:
+            self._add_standard_errors(operation)
+        return operation
+
+    def _add_standard_errors(self, operation: dict) -> None:
+        """Document the refusals every operation of a kind can give, whatever its view
+        declares: 400 for input it cannot parse, 403 where a token is checked, 404 for ids in
+        the path, 415 for a body in a media type it does not read, 414 (from the HTTP server) for a
+        request line too long."""
+        responses = operation["responses"]
+        parameters = operation.get("parameters", [])
+        codes = []
+        if parameters or "requestBody" in operation:
+            codes.append(400)
+        if operation.get("security"):
+            codes.append(403)
+        if any(p.get("in") == "path" for p in parameters):
+            codes.append(404)
+        if "requestBody" in operation:
+            codes.append(415)
+        for code in codes:
+            if str(code) not in responses:
+                responses[str(code)] = self._get_response_for_code(
+                    ERRORS[code] if code in ERRORS else error(STANDARD_ERRORS[code]), str(code))
+        if parameters:
+            responses.setdefault("414", URI_TOO_LONG)
+        operation["responses"] = dict(sorted(responses.items()))
 
 
 class _FakeRequest:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rest_framework import status as http_status
+from rest_framework.metadata import BaseMetadata
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
@@ -14,12 +15,22 @@ from core.exceptions import NotFound
 from core.params import request_params
 
 
+class ApiMetadata(BaseMetadata):
+    """OPTIONS answers name and description only: DRF's default introspects a serializer per
+    method, which our shape-only entity serializers (no `fields`) and viewsets without a
+    `serializer_class` cannot give; the OpenAPI document is where inputs are described."""
+
+    def determine_metadata(self, request, view) -> dict:
+        return {"name": view.get_view_name(), "description": view.get_view_description()}
+
+
 class ApiViewSet(GenericViewSet):
     """Declare `scopes` per action; use `validated`, `render` and `render_page` in actions."""
 
     scopes: dict[str, list[str]] = {}
     anonymous_actions: tuple[str, ...] = ()
     lookup_value_regex = "[^/]+"
+    metadata_class = ApiMetadata
 
     @property
     def viewer(self):

@@ -139,7 +139,7 @@ class EventViewSet(ApiViewSet):
                    description="Every event the caller's participation was accepted for (their "
                    "own included), newest start first, at most 500: a URL calendar apps can "
                    "subscribe to with HTTP Basic authentication.",
-                   responses={200: CALENDAR, 403: ERRORS[403]})
+                   responses={(200, "text/calendar"): CALENDAR, 403: ERRORS[403]})
     def joined_events_ics(self, request):
         events = (Event.objects.filter(
             participations__user=self.viewer, participations__state=Participation.State.ACCEPT,
@@ -213,7 +213,7 @@ class EventViewSet(ApiViewSet):
     @extend_schema(summary="The event as an iCalendar file",
                    description="Anyone may fetch a public event's file; other events only "
                    "callers who may see them.", parameters=[EVENT_ID],
-                   responses={200: CALENDAR, 404: ERRORS[404]})
+                   responses={(200, "text/calendar"): CALENDAR, 404: ERRORS[404]})
     def ics(self, request, pk: str):
         event = services.get_visible_event(self.viewer, pk)
         event = Event.objects.select_related("status__account").get(pk=event.pk)
@@ -222,7 +222,7 @@ class EventViewSet(ApiViewSet):
         return response
 
     @extend_schema(summary="The event as an iCalendar file: the seed's method for GET",
-                   parameters=[EVENT_ID], request=None, responses={200: CALENDAR, 404: ERRORS[404]})
+                   parameters=[EVENT_ID], request=None, responses={(200, "text/calendar"): CALENDAR, 404: ERRORS[404]})
     def ics_by_post(self, request, pk: str):
         return self.ics(request, pk)
 

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from accounts.views import get_account
 from core.exceptions import BadRequest, NotFound
-from core.openapi import ERRORS, PAGINATION_PARAMETERS
+from core.openapi import ERRORS, PAGINATION_PARAMETERS, one
 from core.params import get_list, parse_bool
 from core.views import ApiViewSet, empty_response
 from notifications import filters, services
@@ -23,8 +23,12 @@ NotificationSchema = inline_serializer("Notification", fields={
 })
 NOTIFICATION_LIST = type(NotificationSchema)(many=True)
 EMPTY = inline_serializer("Empty", fields={})
-MARKERS = inline_serializer("Markers", fields={
-    "home": serializers.DictField(required=False), "notifications": serializers.DictField(required=False)})
+MARKERS = one(inline_serializer("Markers", fields={
+    "home": serializers.DictField(required=False), "notifications": serializers.DictField(required=False)}))
+# `id` answers the one notification, `max_id` the list of those it marked.
+NOTIFICATION_OR_LIST = {"oneOf": [
+    {"$ref": "#/components/schemas/Notification"},
+    {"type": "array", "items": {"$ref": "#/components/schemas/Notification"}}]}
 NOTIFICATION_ID = OpenApiParameter("id", str, OpenApiParameter.PATH, description="Notification id")
 LIST_PARAMETERS = [
     *PAGINATION_PARAMETERS,
@@ -121,7 +125,7 @@ class PleromaNotificationViewSet(ApiViewSet):
                    request=inline_serializer("ReadNotifications", fields={
                        "id": serializers.CharField(required=False),
                        "max_id": serializers.CharField(required=False)}),
-                   responses={200: NotificationSchema, 400: ERRORS[400], 403: ERRORS[403]})
+                   responses={200: NOTIFICATION_OR_LIST, 400: ERRORS[400], 403: ERRORS[403]})
     def read(self, request):
         params = self.params()
         if params.get("id") not in (None, ""):

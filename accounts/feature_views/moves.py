@@ -8,11 +8,12 @@ from rest_framework.response import Response
 
 from accounts import moves, security
 from accounts.feature_views.common import BUSINESS_ERROR, SuccessSchema, require, success, text
-from core.openapi import ERRORS
+from core.openapi import ERRORS, one
 from core.views import ApiViewSet
 
 AliasInput = inline_serializer("AliasInput", fields={"alias": serializers.CharField(help_text="nick@host")})
-AliasesSchema = inline_serializer("Aliases", fields={"aliases": serializers.ListField(child=serializers.CharField())})
+AliasesSchema = one(inline_serializer("Aliases", fields={
+    "aliases": serializers.ListField(child=serializers.CharField())}))
 MoveInput = inline_serializer("MoveAccountInput", fields={
     "password": serializers.CharField(), "target_account": serializers.CharField(help_text="nick@host")})
 
