@@ -39,6 +39,10 @@ test-deps: deps
 test: test-deps
 	scripts/test.sh
 
+# The schema fuzz test of `make test`, with many more examples per operation.
+fuzz: test-deps
+	PLEROMA_FUZZ_EXAMPLES=$${PLEROMA_FUZZ_EXAMPLES:-200} scripts/test.sh tests/fuzz -s
+
 lint: deps
 	$(BIN)/ruff check .
 
