@@ -115,22 +115,23 @@ class Entry:
         return self.name
 
 
-def hidden_accounts(viewer, *, with_muted: bool = False) -> set:
-    """Reactors the viewer blocks, and mutes unless with_muted (two queries at most)."""
+def hidden_accounts(viewer, *, with_muted: bool = False) -> Q | None:
+    """Reactors the viewer blocks, and mutes unless with_muted, as a filter on reactions
+    (subqueries: no query of its own), or None for anonymous viewers."""
     if viewer is None:
-        return set()
+        return None
     from accounts.models import Block, Mute
 
-    hidden = set(Block.objects.filter(blocker=viewer).values_list("blocked_id", flat=True))
+    hidden = Q(account_id__in=Block.objects.filter(blocker=viewer).values("blocked_id"))
     if not with_muted:
         live = Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
-        hidden |= set(Mute.objects.filter(live, muter=viewer).values_list("muted_id", flat=True))
+        hidden |= Q(account_id__in=Mute.objects.filter(live, muter=viewer).values("muted_id"))
     return hidden
 
 
 def entries_for(status_ids, viewer, *, with_muted: bool = False, with_accounts: bool = False,
                 only: Parsed | None = None) -> dict:
-    """{status id: [Entry]} in first-use order; one query for the reactions plus the filters."""
+    """{status id: [Entry]} in first-use order; one query (blocks and mutes as subqueries)."""
     hidden = hidden_accounts(viewer, with_muted=with_muted)
     rows = EmojiReaction.objects.filter(status_id__in=list(status_ids)).order_by("id")
     if only is not None:
@@ -138,7 +139,7 @@ def entries_for(status_ids, viewer, *, with_muted: bool = False, with_accounts: 
     if with_accounts:
         rows = rows.select_related("account")
     result: dict = {}
-    for reaction in rows.exclude(account_id__in=hidden) if hidden else rows:
+    for reaction in rows.exclude(hidden) if hidden is not None else rows:
         if only is not None and only.host is not None and _host(reaction.emoji_url) != only.host:
             continue
         grouped = result.setdefault(reaction.status_id, OrderedDict())
