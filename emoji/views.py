@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from core.exceptions import ApiError
 from core.images import read_upload
-from core.openapi import error
+from core.openapi import error, one
 from core.views import ApiViewSet
 from emoji import archives, paths, registry, services
 from emoji.serializers import (
@@ -96,7 +96,7 @@ class EmojiPackViewSet(ApiViewSet):
         return Response("ok")
 
     @extend_schema(summary="List local packs", parameters=[ListPacksInput],
-                   responses={200: EmojiPacksSerializer})
+                   responses={200: one(EmojiPacksSerializer())})
     def list(self, request):
         data = self.validated(ListPacksInput)
         page, count = services.list_packs(page=data["page"], page_size=data["page_size"])
