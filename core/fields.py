@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core import ids
@@ -24,6 +26,7 @@ class FlakeIdField(serializers.Field):
         return value
 
 
+@extend_schema_field(OpenApiTypes.BOOL)
 class BooleanLikeField(serializers.Field):
     """Pleroma's BooleanLike: "0", "false", "off", "" are false, any other value true."""
 
@@ -83,6 +86,7 @@ class ClearableFileField(serializers.FileField):
         return super().validate_empty_values(data)
 
 
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]})
 class AnyValueField(serializers.Field):
     """A value that may be a string or a list (scopes, redirect_uris): passed through."""
 
