@@ -102,7 +102,7 @@ class TestFollowers:
         account = UserFactory()
         for follower in UserFactory.create_batch(count):
             follows.follow(follower, account)
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(11):
             body = client.get(f"/api/v1/accounts/{ids.encode(account.pk)}/followers",
                               {"with_relationships": "1", "limit": 40}).json()
         assert len(body) == count
@@ -128,7 +128,7 @@ class TestFollowing:
         account = UserFactory()
         for followed in UserFactory.create_batch(count):
             follows.follow(account, followed)
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(11):
             body = client.get(f"/api/v1/accounts/{ids.encode(account.pk)}/following",
                               {"with_relationships": "1"}).json()
         assert len(body) == count
@@ -153,7 +153,7 @@ class TestBlocks:
     def test_query_count_does_not_grow_with_the_page(self, client, count, django_assert_max_num_queries):
         for blocked in UserFactory.create_batch(count):
             follows.block(client.user, blocked)
-        with django_assert_max_num_queries(9):
+        with django_assert_max_num_queries(10):
             body = client.get("/api/v1/blocks", {"with_relationships": "1"}).json()
         assert len(body) == count
 
@@ -186,7 +186,7 @@ class TestMutes:
     def test_query_count_does_not_grow_with_the_page(self, client, count, django_assert_max_num_queries):
         for muted in UserFactory.create_batch(count):
             follows.mute(client.user, muted)
-        with django_assert_max_num_queries(9):
+        with django_assert_max_num_queries(10):
             body = client.get("/api/v1/mutes", {"with_relationships": "1"}).json()
         assert len(body) == count
 
@@ -212,7 +212,7 @@ class TestFollowRequests:
         client = api(scopes=["follow"], locked=True)
         for requester in UserFactory.create_batch(count):
             follows.follow(requester, client.user)
-        with django_assert_max_num_queries(2):
+        with django_assert_max_num_queries(3):
             body = client.get("/api/v1/follow_requests").json()
         assert len(body) == count
 
