@@ -34,7 +34,7 @@ def main() -> None:
 
     start_existing(args.keep)
     os.environ.update(read_env(args.keep))
-    os.environ.update(DJANGO_SETTINGS_MODULE="pleroma_py.settings", ALLOWED_HOSTS="*",
+    os.environ.update(DJANGO_SETTINGS_MODULE="pleroma_py.settings", ALLOWED_HOSTS="*", PLEROMA_BENCH_ENDPOINTS="true",
                       PLEROMA_RATE_LIMIT_ENABLED="false", PLEROMA_DATA_DIR=f"{args.keep}/data")
     import django
 

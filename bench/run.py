@@ -6,8 +6,9 @@ Starts its own PostgreSQL and Redis (scripts/services.sh), so it needs nothing r
 `--keep DIR` keeps them (and the seeded data) in DIR for the next run, which then skips
 seeding. For each endpoint and each connection count it reports requests/s, p50 and p99
 latency, SQL queries per request (measured in-process with Django's query capture, at
-page sizes 1 and 40 for lists), and the ratio to the matching ceiling view served by the
-same server with the same settings (bench/views.py).
+page sizes 1 and 40 for lists), the application's CPU time per request (in-process, the
+database's share excluded: steadier than wall time on a shared machine), and the ratio to
+the matching ceiling view served by the same server with the same settings (bench/views.py).
 """
 
 from __future__ import annotations
@@ -157,16 +158,16 @@ print(json.dumps({"me": ids.encode(me.pk), "thread": ids.encode(threaded) if thr
 """
 
 COUNT_QUERIES = r"""
-import json, sys
+import json, sys, time
 import django
 django.setup()
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 token, endpoints = sys.argv[1], json.loads(sys.argv[2])
-client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
 out = {}
-for path, method, is_list in endpoints:
+for path, method, is_list, auth in endpoints:
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}") if auth else Client()
     counts = []
     for limit in ((1, 40) if is_list else (None,)):
         url = f"{path}?limit={limit}" if limit else path
@@ -179,7 +180,12 @@ for path, method, is_list in endpoints:
                 response = client.post(path, {"status": "count"}, content_type="application/json")
         assert response.status_code == 200, (url, response.status_code, response.content[:300])
         counts.append(len(ctx.captured_queries))
-    out[path] = "/".join(str(c) for c in counts)
+    cpu = time.process_time()
+    for _ in range(20):
+        if method == "GET":
+            client.get(path)
+    cpu_ms = (time.process_time() - cpu) / 20 * 1000 if method == "GET" else None
+    out[path] = ["/".join(str(c) for c in counts), cpu_ms]
 print(json.dumps(out))
 """
 
@@ -200,7 +206,7 @@ def server_command(server: str, port: int, workers: int) -> list[str]:
                 "--backlog", "2048"]
     return [str(ROOT / ".venv/bin/granian"), "--interface", "wsgi", "--host", "127.0.0.1",
             "--port", str(port), "--workers", str(workers), "--log-level", "warning",
-            "--backlog", "2048", "pleroma_py.wsgi:application"]
+            "--blocking-threads", "1", "--backlog", "2048", "pleroma_py.wsgi:application"]
 
 
 def main() -> None:
@@ -271,17 +277,23 @@ def main() -> None:
             wanted = args.only.split(",")
             endpoints = [e for e in endpoints if e[0].startswith("ceiling") or any(w in e[0] for w in wanted)]
         queries = in_process(env, COUNT_QUERIES, token, json.dumps(
-            [(p, "POST" if n == "post status" else "GET", is_list) for n, p, _, _, is_list in endpoints]))
-        results = []
+            [(p, "POST" if n == "post status" else "GET", is_list, auth)
+             for n, p, auth, _, is_list in endpoints]))
         load_before = load_average()
-        for name, path, auth, ceiling, _ in endpoints:
-            for conns in [int(c) for c in args.connections.split(",")]:
-                method, body = ("POST", json.dumps({"status": "bench post"})) if name == "post status" else ("GET", None)
-                r = run_wrk(base + path, conns, args.duration, token if auth else None, method, body)
-                results.append({"endpoint": name, "path": path, "connections": conns,
-                                "queries": queries.get(path), "ceiling": ceiling, **r})
-                print(f"{name:24} c={conns:<3} {r['rps']:8.1f} req/s  p50 {r['p50']}ms  p99 {r['p99']}ms  "
-                      f"errors {r['errors']}  queries {queries.get(path)}", flush=True)
+        ceilings = [e for e in endpoints if e[3] is None]
+        measured = [e for e in endpoints if e[3] is not None]
+        # The machine may be shared: measure the ceilings before and after the endpoints
+        # and use the mean of the two passes.
+        before = measure(ceilings, base, token, args, queries)
+        results = measure(measured, base, token, args, queries)
+        after = measure(ceilings, base, token, args, queries)
+        for first, second in zip(before, after, strict=True):
+            merged = dict(first)
+            for key in ("rps", "p50", "p99"):
+                merged[key] = (first[key] + second[key]) / 2
+            merged["errors"] = first["errors"] + second["errors"]
+            merged["passes"] = (first["rps"], second["rps"])
+            results.append(merged)
         report(results, args, statuses, load_before, load_average())
     finally:
         server.terminate()
@@ -290,21 +302,41 @@ def main() -> None:
             sh("scripts/services.sh", "stop", services, check=False)
 
 
+def measure(endpoints: list, base: str, token: str, args, queries: dict) -> list:
+    """wrk against each endpoint at each connection count."""
+    results = []
+    for name, path, auth, ceiling, _ in endpoints:
+        for conns in [int(c) for c in args.connections.split(",")]:
+            method, body = ("POST", json.dumps({"status": "bench post"})) if name == "post status" else ("GET", None)
+            r = run_wrk(base + path, conns, args.duration, token if auth else None, method, body)
+            count, cpu_ms = queries.get(path, (None, None))
+            results.append({"endpoint": name, "path": path, "connections": conns, "queries": count,
+                            "cpu_ms": cpu_ms, "ceiling": ceiling, **r})
+            print(f"{name:24} c={conns:<3} {r['rps']:8.1f} req/s  p50 {r['p50']}ms  p99 {r['p99']}ms  "
+                  f"errors {r['errors']}  queries {count}  app CPU {cpu_ms} ms", flush=True)
+    return results
+
+
 def report(results: list, args, statuses: int, load_before: str, load_after: str) -> None:
     ceilings = {(r["endpoint"], r["connections"]): r["rps"] for r in results
                 if r["endpoint"].startswith("ceiling")}
     lines = [f"Seed: {args.users} users, {statuses} statuses, {args.follows} follows each; "
-             f"{args.server} with {args.workers} workers; wrk {args.duration}s per cell.",
+             f"{args.server} with {args.workers} workers; wrk {args.duration}s per cell; ceilings "
+             "measured before and after the endpoints (mean; both passes shown).",
              f"Machine: {machine()}. Load average before/after: {load_before} / {load_after}.", "",
-             "| endpoint | conns | req/s | p50 ms | p99 ms | errors | SQL/request (limit 1/40) | vs ceiling |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "| endpoint | conns | req/s | p50 ms | p99 ms | errors | SQL/request (limit 1/40) "
+             "| app CPU ms/request | vs ceiling |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in results:
         ceiling_name = {"auth": "ceiling: DRF + token", "public": "ceiling: DRF public"}.get(r["ceiling"])
         ratio = ""
         if ceiling_name and ceilings.get((ceiling_name, r["connections"])):
             ratio = f"{r['rps'] / ceilings[(ceiling_name, r['connections'])]:.0%}"
+        cpu = f"{r['cpu_ms']:.1f}" if r["cpu_ms"] is not None else ""
+        if "passes" in r:
+            ratio = "passes: " + " / ".join(f"{p:.0f}" for p in r["passes"])
         lines.append(f"| {r['endpoint']} | {r['connections']} | {r['rps']:.0f} | {r['p50']:.1f} | "
-                     f"{r['p99']:.1f} | {r['errors']} | {r['queries']} | {ratio} |")
+                     f"{r['p99']:.1f} | {r['errors']} | {r['queries']} | {cpu} | {ratio} |")
     text = "\n".join(lines) + "\n"
     print(text)
     if args.out != "-":

@@ -166,14 +166,14 @@ def main() -> int:
         sample = [s["id"] for s in requests.get(f"{base}/api/v1/timelines/public?limit=40",
                                                 timeout=30).json()]
         clients = []
-        deadline = time.monotonic() + duration
         for i in range(args.connections):
             token = login(base, f"bench{i}")
             me = requests.get(f"{base}/api/v1/accounts/verify_credentials", timeout=30,
                               headers={"Authorization": f"Bearer {token}"}).json()["id"]
-            clients.append(Client(base, token, me, sample, deadline, seed=i))
+            clients.append(Client(base, token, me, sample, 0, seed=i))
         started = time.monotonic()
         for client in clients:
+            client.deadline = started + duration
             client.start()
         for client in clients:
             client.join(duration + 60)

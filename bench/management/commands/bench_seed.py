@@ -59,6 +59,7 @@ class Command(BaseCommand):
         status_ids = self.make_statuses(user_ids, statuses, days, rng)
         self.make_side_rows(user_ids, status_ids, rng)
         self.make_notifications()
+        self.make_emoji()
         self.fix_counters()
         App.objects.get_or_create(client_id="bench", defaults=dict(
             name="bench", redirect_uris="urn:ietf:wg:oauth:2.0:oob", scopes="read write follow push",
@@ -192,6 +193,14 @@ class Command(BaseCommand):
         if rows:
             MediaAttachment.objects.bulk_create(rows)
             progress.add(len(rows))
+
+    def make_emoji(self, count: int = 300) -> None:
+        """A custom emoji pack (the rows the emoji lists read; no image files)."""
+        from emoji.models import Emoji, EmojiPack
+
+        pack, _ = EmojiPack.objects.get_or_create(name="bench")
+        Emoji.objects.bulk_create([Emoji(pack=pack, shortcode=f"bench_{i}", filename=f"bench_{i}.png",
+                                         tags=["bench"]) for i in range(count)], ignore_conflicts=True)
 
     def make_notifications(self) -> None:
         """What the services would have notified: favourites, reactions, replies, reblogs."""
