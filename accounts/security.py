@@ -33,7 +33,14 @@ class BusinessError(ApiError):
 
 
 def confirm_password(user: User, password) -> None:
-    """Pleroma's `confirm_current_password`: the stored hash must match (re-read from the db)."""
+    """Pleroma's `confirm_current_password`: the stored hash must match (re-read from the db).
+
+    Every endpoint that checks the password again (delete/disable account, change e-mail,
+    move, MFA) comes through here, so guessing is rate-limited per account in one place.
+    """
+    from core import ratelimit
+
+    ratelimit.hit("password_check", str(user.pk))
     fresh = User.objects.filter(pk=user.pk).first()
     if fresh is None or not password or not isinstance(password, str) or not fresh.check_password(password):
         raise BusinessError("Invalid password.")
