@@ -1,0 +1,87 @@
+"""Every endpoint that takes an object id refuses another user's private object
+(404, or 403 where Pleroma answers so) and leaves it as it was."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from bookmarks.models import Bookmark, BookmarkFolder
+from core import ids
+from statuses.models import Favourite, MediaAttachment, Status
+from statuses.services import create_status
+from tests.factories import UserFactory
+
+ALL_SCOPES = ["read", "write", "follow", "push"]
+
+
+@pytest.fixture
+def owner_objects(api, data_dir):
+    """A user's private and direct statuses, media, notification, folder, conversation."""
+    owner = api(scopes=ALL_SCOPES)
+    friend = UserFactory()
+    private = create_status(owner.user, text="only for followers", visibility="private")
+    direct = create_status(owner.user, text=f"@{friend.nickname} just us", visibility="direct")
+    png = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(png, format="PNG")
+    media = owner.post("/api/v1/media", {"file": SimpleUploadedFile("a.png", png.getvalue(), "image/png")},
+                       format="multipart").json()
+    folder = owner.post("/api/v1/pleroma/bookmark_folders", {"name": "mine"}).json()
+    create_status(friend, text=f"hi @{owner.user.nickname}")
+    notification = owner.get("/api/v1/notifications").json()[0]
+    conversation = owner.get("/api/v1/conversations").json()[0]
+    return {"private": ids.encode(private.pk), "direct": ids.encode(direct.pk), "media": media["id"],
+            "folder": folder["id"], "notification": notification["id"],
+            "conversation": conversation["id"], "owner": owner}
+
+
+CASES = [
+    ("get", "/api/v1/statuses/{private}"),
+    ("get", "/api/v1/statuses/{direct}"),
+    ("get", "/api/v1/statuses/{private}/context"),
+    ("get", "/api/v1/statuses/{private}/source"),
+    ("delete", "/api/v1/statuses/{private}"),
+    ("post", "/api/v1/statuses/{private}/favourite"),
+    ("post", "/api/v1/statuses/{private}/reblog"),
+    ("post", "/api/v1/statuses/{private}/bookmark"),
+    ("post", "/api/v1/statuses/{private}/pin"),
+    ("post", "/api/v1/statuses/{private}/mute"),
+    ("get", "/api/v1/statuses/{private}/favourited_by"),
+    ("put", "/api/v1/pleroma/statuses/{private}/reactions/👍"),
+    ("get", "/api/v1/pleroma/statuses/{direct}/quotes"),
+    ("get", "/api/v1/media/{media}"),
+    ("put", "/api/v1/media/{media}"),
+    ("get", "/api/v1/notifications/{notification}"),
+    ("post", "/api/v1/notifications/{notification}/dismiss"),
+    ("patch", "/api/v1/pleroma/bookmark_folders/{folder}"),
+    ("delete", "/api/v1/pleroma/bookmark_folders/{folder}"),
+    ("get", "/api/v1/pleroma/conversations/{conversation}"),
+    ("get", "/api/v1/pleroma/conversations/{conversation}/statuses"),
+    ("patch", "/api/v1/pleroma/conversations/{conversation}"),
+    ("post", "/api/v1/conversations/{conversation}/read"),
+    ("delete", "/api/v1/conversations/{conversation}"),
+    ("get", "/api/v1/pleroma/events/{private}/ics"),
+]
+
+
+@pytest.mark.parametrize("method,template", CASES, ids=[f"{m.upper()} {t}" for m, t in CASES])
+def test_another_users_private_object_is_refused(api, owner_objects, method, template):
+    stranger = api(scopes=ALL_SCOPES)
+    path = template.format(**owner_objects)
+    body = {"description": "mine now", "name": "taken", "recipients[]": [ids.encode(stranger.user.pk)]}
+    call = getattr(stranger, method)
+    response = call(path) if method == "get" else call(path, body, format="json")
+    assert response.status_code in (403, 404), (response.status_code, response.content)
+    assert "error" in response.json()
+    owner = owner_objects["owner"]
+    private_pk = ids.decode(owner_objects["private"])
+    assert Status.objects.filter(pk=private_pk).exists()
+    assert not Favourite.objects.filter(account=stranger.user).exists()
+    assert not Bookmark.objects.filter(user=stranger.user).exists()
+    assert not Status.objects.filter(account=stranger.user, reblog_of_id=private_pk).exists()
+    assert MediaAttachment.objects.get(pk=ids.decode(owner_objects["media"])).description == ""
+    assert BookmarkFolder.objects.get(pk=ids.decode(owner_objects["folder"])).name == "mine"
+    assert owner.get(f"/api/v1/notifications/{owner_objects['notification']}").status_code == 200
