@@ -33,7 +33,10 @@ class DownloadError(ApiError):
 def base_url(url: str) -> str:
     """scheme://host[:port] of the given URL (paths are merged onto it like Pleroma's URI.merge)."""
     url = (url or "").strip()
-    parts = urlsplit(url if "://" in url else f"https://{url}")
+    try:
+        parts = urlsplit(url if "://" in url else f"https://{url}")
+    except ValueError as exc:  # "]x" or "http://[": an unbalanced IPv6 bracket
+        raise ApiError("Invalid URL", status=400) from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ApiError("Invalid URL", status=400)
     return f"{parts.scheme}://{parts.netloc}"
