@@ -10,6 +10,7 @@ schemathesis' failure report (with a curl line per failure) and the server's tra
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -18,6 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 EXAMPLES = int(os.environ.get("PLEROMA_FUZZ_EXAMPLES", "5"))
 SEED = int(os.environ.get("PLEROMA_FUZZ_SEED", "20261127"))
@@ -44,13 +46,10 @@ EXCLUDED_PATHS = [
     r"^/api/v1/pleroma/change_email$",
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
 def _seed(server) -> dict[str, list]:
     """A little data so ids exist: two users following each other, statuses (a reply, a
-    direct message, a tag), favourites, a bookmark folder, an event with a participation
-    request, notifications. Returns the ids
+    direct message, a tag), favourites, a reaction, a bookmark folder, a media attachment,
+    an emoji pack, an event with a participation request, notifications. Returns the ids
     the fuzzer should try besides random ones."""
     server.create_user("fuzz", admin=True)
     server.create_user("other")
@@ -80,19 +79,34 @@ def _seed(server) -> dict[str, list]:
         "start_time": "2030-01-01T18:00:00Z", "end_time": "2030-01-01T20:00:00Z"})
     call("POST", f"/api/v1/pleroma/events/{event['id']}/join", other,
          data={"participation_message": "may I?"})
+    media = call("POST", "/api/v1/media", files={"file": ("fuzz.png", _png(), "image/png")},
+                 data={"description": "a red square"})
+    call("POST", "/api/v1/pleroma/emoji/pack", params={"name": "fuzzpack"})
+    call("POST", "/api/v1/pleroma/emoji/packs/files", params={"name": "fuzzpack"},
+         files={"file": ("fuzzmoji.png", _png(), "image/png")}, data={"shortcode": "fuzzmoji"})
+    call("PUT", f"/api/v1/pleroma/statuses/{theirs['id']}/reactions/👍")
     notifications = call("GET", "/api/v1/notifications")
     conversations = call("GET", "/api/v1/conversations")
     return {
         "token": token,
         "account_ids": [me["id"], them["id"]],
         "accounts": ["fuzz", "other", me["id"], them["id"]],
-        "status_ids": [first["id"], theirs["id"], reply["id"], direct["id"], event["id"]],
+        "status_ids": [first["id"], theirs["id"], reply["id"], direct["id"]],
         "event_ids": [event["id"]],
         "notification_ids": [n["id"] for n in notifications] or [me["id"]],
         "conversation_ids": [c["id"] for c in conversations] or [direct["id"]],
         "folder_ids": [folder["id"]],
+        "media_ids": [media["id"]],
+        "packs": ["fuzzpack"],
+        "emoji": ["👍", "fuzzmoji", ":fuzzmoji:"],
         "tags": ["fuzz"],
     }
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def _toml_list(values) -> str:
@@ -104,7 +118,7 @@ def _config(seed: dict) -> str:
     they fit, random values the other half (so both real rows and junk ids are exercised)."""
     dictionaries = {name: seed[name] for name in (
         "account_ids", "accounts", "status_ids", "event_ids", "notification_ids",
-        "conversation_ids", "folder_ids", "tags")}
+        "conversation_ids", "folder_ids", "media_ids", "packs", "emoji", "tags")}
     # The first entry whose regex matches an operation decides its parameters: specific first.
     bindings = [
         (r"^/api/v1/pleroma/events/\{id\}/participation_requests/",
@@ -114,7 +128,11 @@ def _config(seed: dict) -> str:
         (r"^/api/v1/pleroma/accounts/\{id\}", {"path.id": "accounts"}),
         (r"^/api/v1/follow_requests/\{id\}", {"path.id": "account_ids"}),
         (r"^/api/v1/statuses/\{id\}", {"path.id": "status_ids"}),
+        (r"^/api/v1/pleroma/statuses/\{id\}/reactions/\{emoji\}",
+         {"path.id": "status_ids", "path.emoji": "emoji"}),
         (r"^/api/v1/pleroma/statuses/\{id\}", {"path.id": "status_ids"}),
+        (r"^/api/v1/media/\{id\}", {"path.id": "media_ids"}),
+        (r"^/api/v1/pleroma/emoji/(pack|packs/files|packs/archive)$", {"query.name": "packs"}),
         (r"^/api/v1/notifications/\{id\}", {"path.id": "notification_ids"}),
         (r"^/api/v1/conversations/\{id\}", {"path.id": "conversation_ids"}),
         (r"^/api/v1/pleroma/conversations/\{id\}", {"path.id": "conversation_ids"}),
