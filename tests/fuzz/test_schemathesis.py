@@ -110,7 +110,7 @@ def _png() -> bytes:
 
 
 def _toml_list(values) -> str:
-    return json.dumps([str(v) for v in values])
+    return json.dumps([str(v) for v in values], ensure_ascii=False)
 
 
 def _config(seed: dict) -> str:
