@@ -43,7 +43,10 @@ LIST_PARAMETERS = [
 
 
 def for_api(qs):
-    return qs.select_related("account", "target", "status", "status__account")
+    # The Status entity reads its application and in_reply_to_account: joined here, or
+    # each notification's status would load them with a query of its own.
+    return qs.select_related("account", "target", "status", "status__account", "status__application",
+                             "status__in_reply_to_account")
 
 
 class NotificationViewSet(ApiViewSet):
