@@ -7,7 +7,7 @@ PORT ?= 8000
 WEB_CONCURRENCY ?= 2
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt 2>/dev/null | sha1sum | cut -c1-12)
 
-.PHONY: run worker test lint bench fuzz deps test-deps migrate
+.PHONY: run worker test lint bench soak fuzz deps test-deps migrate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,4 +47,8 @@ lint: deps
 	$(BIN)/ruff check .
 
 bench: deps
-	$(BIN)/python bench/run.py --statuses $${BENCH_STATUSES:-1000000} --out docs/bench-results.md
+	$(BIN)/python bench/run.py --statuses $${BENCH_STATUSES:-1000000} --out docs/bench-results.md \
+		$${BENCH_KEEP:+--keep $$BENCH_KEEP}
+
+soak: deps
+	$(BIN)/python bench/soak.py --duration $${SOAK_SECONDS:-300} --connections 32 $${BENCH_KEEP:+--keep $$BENCH_KEEP}
