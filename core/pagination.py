@@ -55,24 +55,20 @@ def paginate(queryset, request, *, key: str = "id", default: int = DEFAULT_LIMIT
 def _fetch(queryset, key: str, limit: int) -> list:
     """The first `limit` rows of an ordered queryset.
 
-    A queryset with select_related is fetched in two steps: the keys of the page first,
-    from a narrow query (no joined columns), so PostgreSQL can walk an index in key order
-    and stop after `limit` matches; then the page's rows with their joins, by primary key.
-    In one query the planner joins every matching row (a whole home timeline) before it
-    sorts and cuts the page, which grows with the table.
+    A queryset with select_related is fetched as `WHERE pk IN (<the page's keys, LIMIT n>)`:
+    the inner query selects no joined columns, so PostgreSQL walks an index in key order and
+    stops after `limit` matches, and only the page's rows are joined. Written as one query,
+    the planner would join every matching row (a whole home timeline) before it sorts and
+    cuts the page, a cost that grows with the table.
     """
     query = queryset.query
     if not query.select_related or query.annotations or query.distinct or query.extra:
         return list(queryset[:limit])
-    pk_name = queryset.model._meta.pk.name
-    keys = list(queryset.values_list(pk_name, flat=True)[:limit])
-    if not keys:
-        return []
-    rows = queryset.model._base_manager.filter(pk__in=keys)
+    keys = queryset.values(queryset.model._meta.pk.name)[:limit]
+    rows = queryset.model._base_manager.filter(pk__in=keys).order_by(*query.order_by)
     rows.query.select_related = query.select_related
     rows._prefetch_related_lookups = queryset._prefetch_related_lookups
-    found = {row.pk: row for row in rows}
-    return [found[pk] for pk in keys if pk in found]
+    return list(rows)
 
 
 def _absolute(request, params: dict) -> str:
