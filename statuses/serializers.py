@@ -9,9 +9,11 @@ statuses the viewer may see, and the feature apps' loaders (statuses.registry).
 from __future__ import annotations
 
 import re
+import uuid
 
 from django.conf import settings
-from django.db.models import CharField, Value
+from django.db.models import CharField, TextField, Value
+from django.db.models.functions import Cast
 from rest_framework import serializers
 
 from accounts.models import User
@@ -62,6 +64,12 @@ class MediaAttachmentSerializer(serializers.BaseSerializer):
 
     def to_representation(self, media):
         return render_media(media)
+
+
+def _keyed(queryset, column: str, kind: str):
+    """(column as text, kind) rows of a queryset, to UNION lookups of different key types."""
+    return queryset.annotate(key=Cast(column, TextField()), kind=Value(kind, output_field=CharField())
+                             ).values_list("key", "kind")
 
 
 def _cached(instance, field: str) -> bool:
@@ -146,19 +154,22 @@ class StatusSerializer(serializers.BaseSerializer):
         context["visible"] = set(Status.objects.visible_to(viewer).filter(
             pk__in=referenced).values_list("pk", flat=True)) if referenced else set()
         if viewer is not None and pks:
-            # The viewer's favourites and reblogs of the page, in one round trip.
-            likes = Favourite.objects.filter(account=viewer, status_id__in=pks).annotate(
-                kind=Value("f", output_field=CharField())).values_list("status_id", "kind")
-            boosts = Status.objects.filter(account=viewer, reblog_of_id__in=pks).annotate(
-                kind=Value("r", output_field=CharField())).values_list("reblog_of_id", "kind")
-            for pk, kind in likes.union(boosts, all=True):
-                context["favourited" if kind == "f" else "reblogged"].add(pk)
+            # The viewer's favourites, reblogs, thread mutes and muted authors of the page in
+            # one round trip: keys cast to text so that uuid and integer columns can be UNIONed.
             contexts = {s.context_id for s in everything if s.context_id}
-            context["thread_muted"] = set(ThreadMute.objects.filter(
-                user=viewer, context_id__in=contexts).values_list("context_id", flat=True))
             authors = {s.account_id for s in everything}
-            context["muted_accounts"] = set(active_mutes().filter(
-                muter=viewer, muted_id__in=authors).values_list("muted_id", flat=True))
+            parts = [
+                _keyed(Favourite.objects.filter(account=viewer, status_id__in=pks), "status_id", "f"),
+                _keyed(Status.objects.filter(account=viewer, reblog_of_id__in=pks), "reblog_of_id", "r"),
+                _keyed(ThreadMute.objects.filter(user=viewer, context_id__in=contexts), "context_id", "t"),
+                _keyed(active_mutes().filter(muter=viewer, muted_id__in=authors), "muted_id", "m"),
+            ]
+            for key, kind in parts[0].union(*parts[1:], all=True):
+                if kind == "t":
+                    context["thread_muted"].add(int(key))
+                else:
+                    target = {"f": "favourited", "r": "reblogged", "m": "muted_accounts"}[kind]
+                    context[target].add(uuid.UUID(key))
         extensions: dict = {}
         for loaded in registry.load_all(viewer, everything):
             for pk, ext in (loaded or {}).items():
