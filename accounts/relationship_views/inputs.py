@@ -6,6 +6,9 @@ from rest_framework import serializers
 
 from core.fields import BooleanLikeField
 
+# A century: longer expiries would overflow the date arithmetic (and 0 already means forever).
+MAX_MUTE_SECONDS = 100 * 365 * 24 * 3600
+
 
 class FollowInput(serializers.Serializer):
     """POST /api/v1/accounts/:id/follow: options absent from the request stay as they are."""
@@ -18,8 +21,10 @@ class MuteInput(serializers.Serializer):
     """POST /api/v1/accounts/:id/mute: `duration` (Mastodon) or `expires_in` (Pleroma), seconds."""
 
     notifications = BooleanLikeField(default=True)
-    duration = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-    expires_in = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    duration = serializers.IntegerField(required=False, allow_null=True, min_value=0,
+                                        max_value=MAX_MUTE_SECONDS)
+    expires_in = serializers.IntegerField(required=False, allow_null=True, min_value=0,
+                                          max_value=MAX_MUTE_SECONDS)
 
 
 class NoteInput(serializers.Serializer):

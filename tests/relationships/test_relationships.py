@@ -215,6 +215,13 @@ class TestMute:
         assert response.status_code == 400
         assert "duration" in response.json()["error"]
 
+    @pytest.mark.parametrize("field", ["duration", "expires_in"])
+    def test_a_duration_past_any_date_is_400_not_a_crash(self, client, target, field):
+        response = client.post(url(target, "mute"), {field: 10**15}, format="json")
+        assert response.status_code == 400
+        assert field in response.json()["error"]
+        assert not Mute.objects.exists()
+
     def test_refuses_a_token_without_mute_scopes(self, api, target):
         response = api(scopes=["write:follows"]).post(url(target, "mute"))
         assert response.status_code == 403
