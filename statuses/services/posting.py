@@ -29,6 +29,7 @@ from statuses.queries import PUBLIC_VISIBILITIES, get_visible_status
 
 VISIBILITIES = ("public", "unlisted", "local", "private", "direct")
 MIN_EXPIRY_SECONDS = 3600  # Pleroma refuses expiry sooner than an hour ("Expiry date is too soon")
+MAX_EXPIRY_SECONDS = 100 * 365 * 24 * 3600  # further would overflow the date arithmetic
 
 
 def tag_url(name: str) -> str:
@@ -213,6 +214,8 @@ def _create(account: User, *, text, visibility, content_type, spoiler_text, sens
             raise Unprocessable("Invalid expires_in") from None
         if seconds < MIN_EXPIRY_SECONDS:
             raise Unprocessable("Expiry date is too soon")
+        if seconds > MAX_EXPIRY_SECONDS:
+            raise Unprocessable("Expiry date is too far")
         expires_at = timezone.now() + timedelta(seconds=seconds)
     parent = _resolve_reply(account, in_reply_to)
     quoted = _resolve_quote(account, quote)

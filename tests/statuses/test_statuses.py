@@ -182,6 +182,12 @@ class TestCreateStatus:
         assert response.status_code == 422
         assert response.json() == {"error": "Expiry date is too soon"}
 
+    def test_expiry_past_any_date_is_refused_not_a_crash(self, api):
+        response = api().post("/api/v1/statuses", {"status": "x", "expires_in": 10**15})
+        assert response.status_code == 422
+        assert response.json() == {"error": "Expiry date is too far"}
+        assert not Status.objects.exists()
+
     def test_subscribers_get_a_status_notification(self, api, follow, user):
         client = api()
         follow(user, client.user, notify=True)
