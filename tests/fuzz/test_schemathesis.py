@@ -79,6 +79,11 @@ def _seed(server) -> dict[str, list]:
         "start_time": "2030-01-01T18:00:00Z", "end_time": "2030-01-01T20:00:00Z"})
     call("POST", f"/api/v1/pleroma/events/{event['id']}/join", other,
          data={"participation_message": "may I?"})
+    # One organised by the other user too: the fuzz user (an admin) may delete statuses, and
+    # the ids it learns from answers are soon tried on DELETE /api/v1/statuses/:id.
+    their_event = call("POST", "/api/v1/pleroma/events", other, data={
+        "name": "Their meetup", "status": "all welcome", "start_time": "2030-02-01T18:00:00Z"})
+    call("POST", f"/api/v1/pleroma/events/{their_event['id']}/join", data={})
     media = call("POST", "/api/v1/media", files={"file": ("fuzz.png", _png(), "image/png")},
                  data={"description": "a red square"})
     call("POST", "/api/v1/pleroma/emoji/pack", params={"name": "fuzzpack"})
@@ -92,7 +97,7 @@ def _seed(server) -> dict[str, list]:
         "account_ids": [me["id"], them["id"]],
         "accounts": ["fuzz", "other", me["id"], them["id"]],
         "status_ids": [first["id"], theirs["id"], reply["id"], direct["id"]],
-        "event_ids": [event["id"]],
+        "event_ids": [event["id"], their_event["id"]],
         "notification_ids": [n["id"] for n in notifications] or [me["id"]],
         "conversation_ids": [c["id"] for c in conversations] or [direct["id"]],
         "folder_ids": [folder["id"]],
