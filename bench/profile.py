@@ -4,7 +4,7 @@
 
 Uses the services dir that `bench/run.py --keep DIR` seeded, logs in as bench0, issues the
 request `-n` times through Django's test client (after one warm-up) and prints
-pyinstrument's call tree, plus the SQL each request ran with --sql (and EXPLAIN ANALYZE of
+pyinstrument's call tree (or, with --time, the p50 and mean wall time of the requests), plus the SQL each request ran with --sql (and EXPLAIN ANALYZE of
 each statement with --explain).
 """
 
@@ -27,6 +27,7 @@ def main() -> None:
     parser.add_argument("--anonymous", action="store_true")
     parser.add_argument("--sql", action="store_true", help="print the SQL of one request")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE each statement")
+    parser.add_argument("--time", action="store_true", help="time -n requests (p50, mean), no profile")
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT / "bench"))
@@ -64,6 +65,18 @@ def main() -> None:
                 with connection.cursor() as cursor:
                     cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
                     print("\n".join(row[0] for row in cursor.fetchall()), "\n")
+    if args.time:
+        import statistics
+        import time
+
+        walls = []
+        for _ in range(args.n):
+            started = time.perf_counter()
+            client.get(args.path)
+            walls.append((time.perf_counter() - started) * 1000)
+        print(f"{args.path}: p50 {statistics.median(walls):.1f} ms, mean {statistics.mean(walls):.1f} ms "
+              f"over {args.n} requests (in-process, database included)")
+        return
     profiler = Profiler(interval=0.0005)
     profiler.start()
     for _ in range(args.n):
