@@ -125,6 +125,10 @@ def set_recipients(participation: Participation, account_ids: list) -> Participa
                 .values_list("pk", flat=True))
     users.add(participation.user_id)
     with transaction.atomic():
+        # The row lock holds off a concurrent DELETE of the conversation until the new
+        # recipients are in; if that DELETE won, there is nothing left to update.
+        if not Participation.objects.select_for_update().filter(pk=participation.pk).exists():
+            raise NotFound()
         ParticipationRecipient.objects.filter(participation=participation).delete()
         ParticipationRecipient.objects.bulk_create(
             [ParticipationRecipient(participation=participation, user_id=u) for u in users])
