@@ -56,9 +56,10 @@ class UpdateConversationInput(serializers.Serializer):
 
 
 def load_direct_conversation_ids(viewer, statuses: list) -> dict:
-    """Status loader: `pleroma.direct_conversation_id`, the viewer's conversation of the
-    status's thread (null for anonymous viewers and outside conversations). One query."""
-    own = [s for s in statuses if not s.reblog_of_id and s.context_id]
+    """Status loader: `pleroma.direct_conversation_id`, the viewer's conversation of a direct
+    status's thread (null for anonymous viewers, other visibilities and outside
+    conversations). One query, none when the page holds no direct status."""
+    own = [s for s in statuses if not s.reblog_of_id and s.context_id and s.visibility == "direct"]
     if viewer is None or not own:
         return {}
     by_context = dict(Participation.objects.filter(

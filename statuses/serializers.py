@@ -190,7 +190,12 @@ class StatusSerializer(serializers.BaseSerializer):
         return default if value is None else value
 
     def _account(self, user):
-        return render_account(user, self._ctx("viewer"))
+        """Each distinct author is rendered once per page (the dict is shared, never mutated)."""
+        cache = self.context.setdefault("_rendered_accounts", {})
+        rendered = cache.get(user.pk)
+        if rendered is None:
+            rendered = cache[user.pk] = render_account(user, self._ctx("viewer"))
+        return rendered
 
     def render_status(self, status: Status, depth: int) -> dict:
         viewer = self._ctx("viewer")
