@@ -7,7 +7,7 @@ class BookmarksConfig(AppConfig):
     pleroma_features: list[str] = ["pleroma:bookmark_folders"]
 
     def ready(self) -> None:
-        from bookmarks.serializers import load_bookmarks
+        from bookmarks.serializers import bookmark_rows, build_bookmarks
         from statuses import registry
 
-        registry.register(load_bookmarks)
+        registry.register_keyed("bookmark", bookmark_rows, build_bookmarks)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+
+from django.db.models import CharField, TextField, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from rest_framework import serializers
 
 from bookmarks import emojis
@@ -44,20 +48,34 @@ class ListBookmarksInput(serializers.Serializer):
     folder_id = serializers.CharField(required=False, allow_null=True, allow_blank=True)
 
 
-def load_bookmarks(viewer, statuses: list) -> dict:
-    """Status loader: `bookmarked` and `pleroma.bookmark_folder` for the viewer, one query.
+def bookmark_rows(viewer, statuses: list):
+    """statuses.registry keyed loader: the viewer's bookmarks of the page as
+    `("<status id>:<folder id or empty>", "bookmark")` text pairs (the page's viewer query).
 
     A reblog wrapper shows the bookmark of the status it reblogs (reference §1.7).
     """
-    if viewer is None or not statuses:
-        return {s.pk: {"bookmarked": False, "pleroma": {"bookmark_folder": None}} for s in statuses}
-    targets = {s.pk: (s.reblog_of_id or s.pk) for s in statuses}
-    folders = dict(Bookmark.objects.filter(user=viewer, status_id__in=set(targets.values()))
-                   .values_list("status_id", "folder_id"))
+    targets = {s.reblog_of_id or s.pk for s in statuses}
+    if not targets:
+        return None
+    text = TextField()
+    return Bookmark.objects.filter(user=viewer, status_id__in=targets).annotate(
+        key=Concat(Cast("status_id", text), Value(":", output_field=text),
+                   Coalesce(Cast("folder_id", text), Value("", output_field=text), output_field=text),
+                   output_field=text),
+        kind=Value("bookmark", output_field=CharField()),
+    ).values_list("key", "kind")
+
+
+def build_bookmarks(viewer, statuses: list, keys: list[str]) -> dict:
+    """`bookmarked` and `pleroma.bookmark_folder` from the keys `bookmark_rows` found."""
+    folders = {}
+    for key in keys:
+        status_key, _, folder_key = key.partition(":")
+        folders[uuid.UUID(status_key)] = uuid.UUID(folder_key) if folder_key else None
     out = {}
-    for pk, target in targets.items():
-        bookmarked = target in folders
+    for s in statuses:
+        target = s.reblog_of_id or s.pk
         folder = folders.get(target)
-        out[pk] = {"bookmarked": bookmarked,
-                   "pleroma": {"bookmark_folder": ids.encode(folder) if folder else None}}
+        out[s.pk] = {"bookmarked": target in folders,
+                     "pleroma": {"bookmark_folder": ids.encode(folder) if folder else None}}
     return out

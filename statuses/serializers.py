@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import CharField, TextField, Value
@@ -24,6 +25,7 @@ from statuses import registry
 from statuses.models import Favourite, MediaAttachment, Mention, Status, StatusTag, ThreadMute
 from statuses.queries import active_mutes
 
+VIEWER_KINDS = {"f": "favourited", "r": "reblogged", "m": "muted_accounts"}
 BR_RE = re.compile(r"<br\s*/?>", re.I)
 
 
@@ -70,6 +72,40 @@ def _keyed(queryset, column: str, kind: str):
     """(column as text, kind) rows of a queryset, to UNION lookups of different key types."""
     return queryset.annotate(key=Cast(column, TextField()), kind=Value(kind, output_field=CharField())
                              ).values_list("key", "kind")
+
+
+class MentionedAccount(NamedTuple):
+    """The part of a mentioned User the Mention entity shows (same `acct`/`ap_id` rules)."""
+
+    pk: uuid.UUID
+    nickname: str
+
+    acct = property(User.acct.fget)
+    ap_id = property(User.ap_id.fget)
+
+
+def _mentions_and_tags(pks: list) -> tuple[dict, dict]:
+    """{status pk: [MentionedAccount]} and {status pk: [tag name]}, in id order, one query."""
+    if not pks:
+        return {}, {}
+    text = TextField()
+    mentioned = Mention.objects.filter(status_id__in=pks).annotate(
+        key=Cast("status_id", text), kind=Value("m", output_field=CharField()),
+        first=Cast("account_id", text), second=Cast("account__nickname", text),
+    ).values_list("key", "kind", "first", "second", "id")
+    tagged = StatusTag.objects.filter(status_id__in=pks).annotate(
+        key=Cast("status_id", text), kind=Value("t", output_field=CharField()),
+        first=Cast("hashtag__name", text), second=Value("", output_field=text),
+    ).values_list("key", "kind", "first", "second", "id")
+    mentions: dict = {}
+    tags: dict = {}
+    for status_key, kind, first, second, _ in mentioned.union(tagged, all=True).order_by("id"):
+        status_pk = uuid.UUID(status_key)
+        if kind == "m":
+            mentions.setdefault(status_pk, []).append(MentionedAccount(uuid.UUID(first), second))
+        else:
+            tags.setdefault(status_pk, []).append(first)
+    return mentions, tags
 
 
 def _cached(instance, field: str) -> bool:
@@ -139,12 +175,7 @@ class StatusSerializer(serializers.BaseSerializer):
         media: dict = {}
         for m in MediaAttachment.objects.filter(status_id__in=pks).order_by("position", "id"):
             media.setdefault(m.status_id, []).append(m)
-        mentions: dict = {}
-        for m in Mention.objects.filter(status_id__in=pks).select_related("account").order_by("id"):
-            mentions.setdefault(m.status_id, []).append(m.account)
-        tags: dict = {}
-        for t in StatusTag.objects.filter(status_id__in=pks).select_related("hashtag").order_by("id"):
-            tags.setdefault(t.status_id, []).append(t.hashtag.name)
+        mentions, tags = _mentions_and_tags(pks)
         context = {"media": media, "mentions": mentions, "tags": tags, "viewer": viewer,
                    "favourited": set(), "reblogged": set(), "thread_muted": set(),
                    "muted_accounts": set()}
@@ -153,6 +184,7 @@ class StatusSerializer(serializers.BaseSerializer):
         referenced |= {s.quote_id for s in everything if s.quote_id}
         context["visible"] = set(Status.objects.visible_to(viewer).filter(
             pk__in=referenced).values_list("pk", flat=True)) if referenced else set()
+        keyed: dict = {}
         if viewer is not None and pks:
             # The viewer's favourites, reblogs, thread mutes and muted authors of the page in
             # one round trip: keys cast to text so that uuid and integer columns can be UNIONed.
@@ -164,14 +196,17 @@ class StatusSerializer(serializers.BaseSerializer):
                 _keyed(ThreadMute.objects.filter(user=viewer, context_id__in=contexts), "context_id", "t"),
                 _keyed(active_mutes().filter(muter=viewer, muted_id__in=authors), "muted_id", "m"),
             ]
+            parts += [qs for k in registry.keyed_loaders if (qs := k.rows(viewer, everything)) is not None]
             for key, kind in parts[0].union(*parts[1:], all=True):
                 if kind == "t":
                     context["thread_muted"].add(int(key))
+                elif kind in VIEWER_KINDS:
+                    context[VIEWER_KINDS[kind]].add(uuid.UUID(key))
                 else:
-                    target = {"f": "favourited", "r": "reblogged", "m": "muted_accounts"}[kind]
-                    context[target].add(uuid.UUID(key))
+                    keyed.setdefault(kind, []).append(key)
         extensions: dict = {}
-        for loaded in registry.load_all(viewer, everything):
+        loaded_pages = [k.build(viewer, everything, keyed.get(k.kind, [])) for k in registry.keyed_loaders]
+        for loaded in loaded_pages + registry.load_all(viewer, everything):
             for pk, ext in (loaded or {}).items():
                 merged = extensions.setdefault(pk, {})
                 registry.merge_into(merged, ext)
