@@ -25,7 +25,7 @@ from statuses import registry
 from statuses.models import Favourite, MediaAttachment, Mention, Status, StatusTag, ThreadMute
 from statuses.queries import active_mutes
 
-VIEWER_KINDS = {"f": "favourited", "r": "reblogged", "m": "muted_accounts"}
+VIEWER_KINDS = {"f": "favourited", "r": "reblogged", "m": "muted_accounts", "v": "visible"}
 BR_RE = re.compile(r"<br\s*/?>", re.I)
 
 
@@ -179,15 +179,18 @@ class StatusSerializer(serializers.BaseSerializer):
         context = {"media": media, "mentions": mentions, "tags": tags, "viewer": viewer,
                    "favourited": set(), "reblogged": set(), "thread_muted": set(),
                    "muted_accounts": set()}
-        # Which parents and quoted statuses the viewer may see (one query).
+        # Which parents and quoted statuses the viewer may see (with a viewer: in the UNION).
         referenced = {s.in_reply_to_id for s in everything if s.in_reply_to_id}
         referenced |= {s.quote_id for s in everything if s.quote_id}
-        context["visible"] = set(Status.objects.visible_to(viewer).filter(
-            pk__in=referenced).values_list("pk", flat=True)) if referenced else set()
+        visible = Status.objects.visible_to(viewer).filter(pk__in=referenced) if referenced else None
+        context["visible"] = set()
+        if visible is not None and (viewer is None or not pks):
+            context["visible"] = set(visible.values_list("pk", flat=True))
+            visible = None
         keyed: dict = {}
         if viewer is not None and pks:
-            # The viewer's favourites, reblogs, thread mutes and muted authors of the page in
-            # one round trip: keys cast to text so that uuid and integer columns can be UNIONed.
+            # The viewer's favourites, reblogs, thread mutes, muted authors, visible parents and
+            # quotes, and the keyed loaders' rows (bookmarks) of the page in one round trip: keys cast to text so that uuid and integer columns can be UNIONed.
             contexts = {s.context_id for s in everything if s.context_id}
             authors = {s.account_id for s in everything}
             parts = [
@@ -196,6 +199,8 @@ class StatusSerializer(serializers.BaseSerializer):
                 _keyed(ThreadMute.objects.filter(user=viewer, context_id__in=contexts), "context_id", "t"),
                 _keyed(active_mutes().filter(muter=viewer, muted_id__in=authors), "muted_id", "m"),
             ]
+            if visible is not None:
+                parts.append(_keyed(visible, "id", "v"))
             parts += [qs for k in registry.keyed_loaders if (qs := k.rows(viewer, everything)) is not None]
             for key, kind in parts[0].union(*parts[1:], all=True):
                 if kind == "t":
