@@ -131,7 +131,7 @@ class TestHomeTimeline:
         author = UserFactory()
         follow(client.user, author)
         rich_page(author, client.user, size)
-        with django_assert_max_num_queries(20):
+        with django_assert_max_num_queries(10):
             response = client.get("/api/v1/timelines/home", {"limit": size})
         assert len(response.json()) == size
 
@@ -183,7 +183,7 @@ class TestPublicTimeline:
     def test_constant_queries(self, anon, size, django_assert_max_num_queries):
         author, viewer = UserFactory(), UserFactory()
         rich_page(author, viewer, size)
-        with django_assert_max_num_queries(19):
+        with django_assert_max_num_queries(7):
             response = anon.get("/api/v1/timelines/public", {"limit": size})
         assert len(response.json()) == size
 
@@ -240,7 +240,7 @@ class TestAccountStatuses:
         client = api()
         author = UserFactory()
         rich_page(author, client.user, size)
-        with django_assert_max_num_queries(21):
+        with django_assert_max_num_queries(11):
             response = client.get(f"/api/v1/accounts/{author.nickname}/statuses", {"limit": size})
         assert len(response.json()) == size
 
@@ -271,6 +271,6 @@ class TestFavourites:
     def test_constant_queries(self, api, size, django_assert_max_num_queries):
         client = api()
         rich_page(UserFactory(), client.user, size)
-        with django_assert_max_num_queries(20):
+        with django_assert_max_num_queries(8):
             response = client.get("/api/v1/favourites", {"limit": size})
         assert len(response.json()) == size
