@@ -114,7 +114,11 @@ def mark_all_read(user) -> list[Participation]:
 
 def delete_participation(participation: Participation) -> None:
     """Leave a conversation (Mastodon's DELETE): a later direct message re-creates it."""
-    participation.delete()
+    with transaction.atomic():
+        # The participation row first, then its recipients (the cascade): the order
+        # set_recipients takes them in, so the two cannot deadlock.
+        Participation.objects.select_for_update().filter(pk=participation.pk).exists()
+        participation.delete()
 
 
 def set_recipients(participation: Participation, account_ids: list) -> Participation:
