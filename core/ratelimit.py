@@ -28,25 +28,29 @@ def client_ip(request) -> str:
 
 
 def hit(name: str, key: str, *, limit: tuple[int, int] | None = None) -> None:
-    """Count one request for (name, key); raise 429 `Throttled` past the limit."""
+    """Count one request for (name, key); raise 429 `Throttled` past the limit.
+
+    The window opens at the first request of a key (not at a clock boundary), so a burst
+    cannot straddle two windows and get twice the allowance.
+    """
     if not settings.RATE_LIMIT_ENABLED:
         return
     count, window = limit or LIMITS[name]
-    bucket = int(time.time() // window)
-    cache_key = f"rl:{name}:{key}:{bucket}"
-    if cache.add(cache_key, 1, timeout=window + 1):
-        current = 1
-    else:
-        try:
-            current = cache.incr(cache_key)
-        except ValueError:
-            cache.set(cache_key, 1, timeout=window + 1)
-            current = 1
+    counter = f"rl:{name}:{key}"
+    now = time.time()
+    if cache.add(counter, 1, timeout=window):
+        cache.set(f"{counter}:start", now, timeout=window)
+        return
+    try:
+        current = cache.incr(counter)
+    except ValueError:  # expired between add and incr: a new window
+        cache.set(counter, 1, timeout=window)
+        cache.set(f"{counter}:start", now, timeout=window)
+        return
     if current > count:
-        retry = int(window - (time.time() % window)) + 1
-        raise Throttled(retry_after=retry)
+        started = cache.get(f"{counter}:start") or now
+        raise Throttled(retry_after=max(1, int(window - (now - started)) + 1))
 
 
 def reset(name: str, key: str) -> None:
-    count, window = LIMITS[name]
-    cache.delete(f"rl:{name}:{key}:{int(time.time() // window)}")
+    cache.delete_many([f"rl:{name}:{key}", f"rl:{name}:{key}:start"])
