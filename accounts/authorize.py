@@ -12,7 +12,7 @@ from accounts import mfa, services
 from accounts.models import App
 from core import ratelimit
 from core import scopes as scope_rules
-from core.authentication import find_user_by_login
+from core.authentication import find_user_by_login, set_token_cookie
 from core.exceptions import ApiError
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
@@ -91,8 +91,13 @@ def authorize(request):
             return _page(request, app, params, None, mfa_step=mfa.make_mfa_token(user, app, scopes))
     grant = services.create_grant(app, user, params["redirect_uri"], scopes)
     if params["redirect_uri"] == OOB:
-        return render(request, "oauth/oob.html", {"code": grant.code, "app": app})
-    return _redirect_with_code(params["redirect_uri"], grant.code, params["state"])
+        response = render(request, "oauth/oob.html", {"code": grant.code, "app": app})
+    else:
+        response = _redirect_with_code(params["redirect_uri"], grant.code, params["state"])
+    token, _ = services.grant_token(grant)
+    if token is not None:
+        set_token_cookie(response, token.token)
+    return response
 
 
 def _finish_mfa(request, app, params, mfa_token: str):

@@ -166,11 +166,13 @@ class TokenViewSet(ApiViewSet):
         if grant is None or grant.expires < timezone.now():
             raise ApiError("Invalid credentials", status=400)
         user, scopes = grant.user, grant.scope.split()
+        token, refresh = services.grant_token(grant)
         grant.delete()  # single use
         refusal = services.login_refusal(user)
         if refusal is not None:
             raise refusal
-        token, refresh = services.issue_token(app, user, scopes)
+        if token is None:  # the login's session token was revoked meanwhile
+            token, refresh = services.issue_token(app, user, scopes)
         return self._respond(token, refresh)
 
     def _refresh(self, app, params):

@@ -68,12 +68,33 @@ def issue_token(app: App, user: User | None, scopes: list[str]) -> tuple[AccessT
 
 
 def create_grant(app: App, user: User, redirect_uri: str, scopes: list[str]) -> Grant:
-    """A single-use authorization code for the authorize page."""
-    return Grant.objects.create(
-        application=app, user=user, code=secrets.token_urlsafe(32), redirect_uri=redirect_uri,
-        scope=" ".join(scopes),
-        expires=timezone.now() + timedelta(seconds=settings.OAUTH2_PROVIDER["AUTHORIZATION_CODE_EXPIRE_SECONDS"]),
-    )
+    """A single-use authorization code for the authorize page, and the token it stands for.
+
+    The token is issued at login, as Pleroma's session holds it from then on (the page sets
+    the `_pleroma_key` cookie with it); exchanging the code hands out that same token, so one
+    login makes one session.
+    """
+    with transaction.atomic():
+        token, _ = issue_token(app, user, scopes)
+        return Grant.objects.create(
+            application=app, user=user, code=secrets.token_urlsafe(32), redirect_uri=redirect_uri,
+            scope=" ".join(scopes), claims=json.dumps({"token": token.pk}),
+            expires=timezone.now() + timedelta(
+                seconds=settings.OAUTH2_PROVIDER["AUTHORIZATION_CODE_EXPIRE_SECONDS"]),
+        )
+
+
+def grant_token(grant: Grant) -> tuple[AccessToken | None, RefreshToken | None]:
+    """The live token issued with an authorization code (None if revoked meanwhile)."""
+    try:
+        token_id = json.loads(grant.claims or "{}").get("token")
+    except ValueError:
+        return None, None
+    token = AccessToken.objects.select_related("user", "application").filter(
+        pk=token_id, application_id=grant.application_id, user_id=grant.user_id).first()
+    if token is None or token.expires < timezone.now():
+        return None, None
+    return token, RefreshToken.objects.filter(access_token=token).first()
 
 
 def login_refusal(user: User) -> ApiError | None:

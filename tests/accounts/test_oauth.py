@@ -184,3 +184,33 @@ def test_errors_are_json_never_html(anon, path):
     response = anon.get(path)
     assert response.status_code == 405
     assert response["Content-Type"].startswith("application/json")
+
+
+class TestAuthorizeSession:
+    """POST /oauth/authorize, then POST /oauth/token grant_type=authorization_code"""
+
+    def test_login_sets_the_cookie_and_the_code_yields_the_same_token(self, anon, client):
+        from oauth2_provider.models import AccessToken
+
+        app = AppFactory(redirect_uris="https://client.example/cb")
+        user = UserFactory(nickname="browser")
+        client.get("/oauth/authorize", {"client_id": app.client_id, "redirect_uri": app.redirect_uris,
+                                        "response_type": "code"})
+        response = client.post("/oauth/authorize", {
+            "authorization[name]": "browser", "authorization[password]": PASSWORD,
+            "authorization[client_id]": app.client_id, "authorization[redirect_uri]": app.redirect_uris,
+            "authorization[scope]": "read", "authorization[state]": "xyz"})
+        assert response.status_code == 302
+        assert response["Location"].startswith("https://client.example/cb?code=")
+        cookie = response.cookies["_pleroma_key"]
+        assert cookie["httponly"] and cookie["samesite"] == "Lax"
+        code = response["Location"].split("code=")[1].split("&")[0]
+        me = anon.get("/api/v1/accounts/verify_credentials", HTTP_COOKIE=f"_pleroma_key={cookie.value}")
+        assert me.status_code == 200
+        assert me.json()["username"] == "browser"
+        exchanged = anon.post("/oauth/token", {"grant_type": "authorization_code", "client_id": app.client_id,
+                                               "client_secret": app.client_secret, "code": code,
+                                               "redirect_uri": app.redirect_uris})
+        assert exchanged.status_code == 200
+        assert exchanged.json()["access_token"] == cookie.value
+        assert AccessToken.objects.filter(user=user).count() == 1
