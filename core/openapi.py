@@ -25,7 +25,8 @@ ERRORS = {
     422: error("Refused by a domain rule"),
 }
 
-STANDARD_ERRORS = {415: "Unsupported media type"}
+STANDARD_ERRORS = {415: "Unsupported media type",
+                   429: "Throttled (rate limits apply to logins, registration, password checks and writes)"}
 
 # gunicorn refuses a request line over 4094 bytes before the app sees it, with its own
 # HTML page; operations with path or query parameters can meet it.
@@ -86,8 +87,8 @@ class AutoSchema(_AutoSchema):
     def _add_standard_errors(self, operation: dict) -> None:
         """Document the refusals every operation of a kind can give, whatever its view
         declares: 400 for input it cannot parse, 403 where a token is checked, 404 for ids in
-        the path, 415 for a body in a media type it does not read, 414 (from the HTTP server) for a
-        request line too long."""
+        the path, 415 for a body in a media type it does not read, 429 for writes (core.ratelimit),
+        414 (from the HTTP server) for a request line too long."""
         responses = operation["responses"]
         parameters = operation.get("parameters", [])
         codes = []
@@ -99,6 +100,8 @@ class AutoSchema(_AutoSchema):
             codes.append(404)
         if "requestBody" in operation:
             codes.append(415)
+        if self.method in ("POST", "PUT", "PATCH", "DELETE"):
+            codes.append(429)
         for code in codes:
             if str(code) not in responses:
                 responses[str(code)] = self._get_response_for_code(
