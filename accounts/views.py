@@ -16,7 +16,7 @@ from accounts.inputs import RegisterAccountInput, UpdateCredentialsInput
 from accounts.models import User
 from accounts.serializers import AccountSerializer, CredentialAccountSerializer, render_token
 from core import ids, ratelimit
-from core.exceptions import BadRequest, Forbidden, InvalidCredentials, NotFound
+from core.exceptions import BadRequest, Forbidden, NotFound
 from core.openapi import ERRORS
 from core.views import ApiViewSet
 
@@ -51,8 +51,9 @@ def get_account(value: str) -> User:
 class AccountViewSet(ApiViewSet):
     """Registration, verify_credentials, update_credentials, show and lookup."""
 
+    # Registration (`create`) is left to the view: it needs an app-only token and refuses
+    # anything else with Pleroma's registration message, not the generic one.
     scopes = {
-        "create": [],
         "verify_credentials": ["read:accounts"],
         "update_credentials": ["write:accounts"],
         "retrieve": ["read:accounts"],
@@ -60,13 +61,12 @@ class AccountViewSet(ApiViewSet):
     }
     anonymous_actions = ("retrieve", "lookup")
     serializer_class = AccountSerializer
-    allow_app_token = True
 
     @extend_schema(summary="Register an account", request=RegisterAccountInput,
                    responses={200: inline_serializer("RegistrationToken", fields={
                        "access_token": serializers.CharField(), "token_type": serializers.CharField(),
                        "scope": serializers.CharField(), "created_at": serializers.IntegerField()}),
-                       400: ERRORS[400], 403: ERRORS[403]})
+                       400: ERRORS[400], 403: ERRORS[403]}, auth=[{"OAuth": []}])
     def create(self, request):
         token = request.auth if isinstance(request.auth, AccessToken) else None
         if token is None or token.user_id is not None:
@@ -127,12 +127,3 @@ class AccountViewSet(ApiViewSet):
         if not acct:
             raise NotFound()
         return self.render(get_account(acct))
-
-    def check_permissions(self, request):
-        if self.action == "create":
-            return
-        if self.action in ("verify_credentials", "update_credentials") and not (
-            request.user and request.user.is_authenticated
-        ):
-            raise InvalidCredentials()
-        super().check_permissions(request)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from accounts.serializers import absolute
 from core import ids
 from core.renderers import format_datetime
 
@@ -33,10 +34,6 @@ def activity_id(status_pk) -> str:
 
 def context_id(context_pk) -> str | None:
     return f"{settings.PLEROMA_URL}/contexts/{context_pk}" if context_pk else None
-
-
-def _absolute(url: str) -> str:
-    return url if url.startswith(("http://", "https://")) else f"{settings.PLEROMA_URL}{url}"
 
 
 def actor(user) -> dict:
@@ -66,7 +63,7 @@ def addressing(status, author_id: str) -> tuple[list[str], list[str]]:
 
 
 def attachment(media) -> dict:
-    return {"type": "Document", "mediaType": media.mime_type, "url": _absolute(media.file.url),
+    return {"type": "Document", "mediaType": media.mime_type, "url": absolute(media.file.url),
             "name": media.description or None, "blurhash": media.blurhash}
 
 

@@ -32,16 +32,9 @@ def blocked_ids(viewer):
             Block.objects.filter(blocked=viewer).values("blocker_id"))
 
 
-def active_mutes():
-    """Mutes in force: a timed mute past its `expires_at` is no mute."""
-    from django.utils import timezone
-
-    from accounts.models import Mute
-
-    return Mute.objects.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
-
-
 def muted_ids(viewer):
+    from accounts.follows import active_mutes  # mutes in force (timed ones expire)
+
     return active_mutes().filter(muter=viewer).values("muted_id")
 
 

@@ -17,13 +17,13 @@ from django.db.models import CharField, TextField, Value
 from django.db.models.functions import Cast
 from rest_framework import serializers
 
+from accounts.follows import active_mutes
 from accounts.models import User
 from accounts.serializers import absolute, render_account
 from core import ids, markup
 from core.renderers import format_datetime
 from statuses import registry
 from statuses.models import Favourite, MediaAttachment, Mention, Status, StatusTag, ThreadMute
-from statuses.queries import active_mutes
 
 VIEWER_KINDS = {"f": "favourited", "r": "reblogged", "m": "muted_accounts", "v": "visible"}
 BR_RE = re.compile(r"<br\s*/?>", re.I)
