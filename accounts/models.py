@@ -11,9 +11,21 @@ from django.utils import timezone
 from oauth2_provider.models import AbstractApplication
 
 from core.ids import FlakeIdField
+from core.render_cache import ForgettingQuerySet
+
+# User fields the anonymous Account entity does not show: changing them keeps its cached JSON.
+UNRENDERED_USER_FIELDS = frozenset({
+    "last_active_at", "last_login", "password", "email", "password_reset_pending",
+    "settings_store", "notification_settings", "registration_reason",
+})
 
 
-class UserManager(_UM):
+class UserQuerySet(ForgettingQuerySet):
+    render_kind = "a"
+    unrendered_fields = UNRENDERED_USER_FIELDS
+
+
+class UserManager(_UM.from_queryset(UserQuerySet)):
     def get_by_natural_key(self, username):
         return self.get(nickname=username)
 

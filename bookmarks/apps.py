@@ -7,7 +7,7 @@ class BookmarksConfig(AppConfig):
     pleroma_features: list[str] = ["pleroma:bookmark_folders"]
 
     def ready(self) -> None:
-        from bookmarks.serializers import bookmark_rows, build_bookmarks
+        from bookmarks.serializers import apply_bookmarks, bookmark_rows
         from statuses import registry
 
-        registry.register_keyed("bookmark", bookmark_rows, build_bookmarks)
+        registry.register_viewer_part("bookmark", bookmark_rows, apply_bookmarks)

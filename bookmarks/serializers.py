@@ -48,17 +48,14 @@ class ListBookmarksInput(serializers.Serializer):
     folder_id = serializers.CharField(required=False, allow_null=True, allow_blank=True)
 
 
-def bookmark_rows(viewer, statuses: list):
-    """statuses.registry keyed loader: the viewer's bookmarks of the page as
+def bookmark_rows(viewer, refs: list):
+    """statuses.registry viewer part: the viewer's bookmarks of the page's statuses as
     `("<status id>:<folder id or empty>", "bookmark")` text pairs (the page's viewer query).
-
-    A reblog wrapper shows the bookmark of the status it reblogs (reference §1.7).
-    """
-    targets = {s.reblog_of_id or s.pk for s in statuses}
-    if not targets:
+    A reblog wrapper shows the bookmark of the status it reblogs (reference §1.7)."""
+    if not refs:
         return None
     text = TextField()
-    return Bookmark.objects.filter(user=viewer, status_id__in=targets).annotate(
+    return Bookmark.objects.filter(user=viewer, status_id__in=[r.pk for r in refs]).annotate(
         key=Concat(Cast("status_id", text), Value(":", output_field=text),
                    Coalesce(Cast("folder_id", text), Value("", output_field=text), output_field=text),
                    output_field=text),
@@ -66,16 +63,16 @@ def bookmark_rows(viewer, statuses: list):
     ).values_list("key", "kind")
 
 
-def build_bookmarks(viewer, statuses: list, keys: list[str]) -> dict:
+def apply_bookmarks(viewer, pairs: list, keys: list[str]) -> None:
     """`bookmarked` and `pleroma.bookmark_folder` from the keys `bookmark_rows` found."""
+    if not keys:
+        return
     folders = {}
     for key in keys:
         status_key, _, folder_key = key.partition(":")
         folders[uuid.UUID(status_key)] = uuid.UUID(folder_key) if folder_key else None
-    out = {}
-    for s in statuses:
-        target = s.reblog_of_id or s.pk
-        folder = folders.get(target)
-        out[s.pk] = {"bookmarked": target in folders,
-                     "pleroma": {"bookmark_folder": ids.encode(folder) if folder else None}}
-    return out
+    for data, ref in pairs:
+        if ref.pk in folders:
+            folder = folders[ref.pk]
+            data["bookmarked"] = True
+            data["pleroma"]["bookmark_folder"] = ids.encode(folder) if folder else None

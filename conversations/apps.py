@@ -9,10 +9,11 @@ class ConversationsConfig(AppConfig):
     def ready(self) -> None:
         from accounts import registry as account_registry
         from conversations import hooks, services
-        from conversations.serializers import load_direct_conversation_ids
+        from conversations.serializers import apply_direct_conversation_ids, direct_conversation_rows
         from statuses import registry
 
-        registry.register(load_direct_conversation_ids)
+        registry.register_viewer_part("conversation", direct_conversation_rows,
+                                      apply_direct_conversation_ids)
         for hooks_list, hook in ((registry.before_create, hooks.before_create),
                                  (registry.after_create, hooks.after_create),
                                  (account_registry.own_counters, services.unread_count)):

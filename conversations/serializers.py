@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import CharField, TextField, Value
+from django.db.models.functions import Cast, Concat
 from rest_framework import serializers
 
 from accounts.serializers import render_account
@@ -55,15 +57,34 @@ class UpdateConversationInput(serializers.Serializer):
     recipients = StringListField(child=serializers.CharField(allow_blank=True), required=False)
 
 
-def load_direct_conversation_ids(viewer, statuses: list) -> dict:
-    """Status loader: `pleroma.direct_conversation_id`, the viewer's conversation of a direct
-    status's thread (null for anonymous viewers, other visibilities and outside
-    conversations). One query, none when the page holds no direct status."""
-    own = [s for s in statuses if not s.reblog_of_id and s.context_id and s.visibility == "direct"]
-    if viewer is None or not own:
-        return {}
-    by_context = dict(Participation.objects.filter(
-        user=viewer, conversation__context_id__in={s.context_id for s in own})
-        .values_list("conversation__context_id", "pk"))
-    return {s.pk: {"pleroma": {"direct_conversation_id": by_context[s.context_id]}}
-            for s in own if s.context_id in by_context}
+def _direct(refs: list) -> list:
+    return [r for r in refs if r.context_id and r.visibility == "direct"]
+
+
+def direct_conversation_rows(viewer, refs: list):
+    """statuses.registry viewer part: the viewer's conversations of the page's direct
+    statuses' threads, as `("<context id>:<participation id>", "conversation")` text pairs."""
+    direct = _direct(refs)
+    if not direct:
+        return None
+    text = TextField()
+    return Participation.objects.filter(
+        user=viewer, conversation__context_id__in={r.context_id for r in direct}).annotate(
+        key=Concat(Cast("conversation__context_id", text), Value(":", output_field=text),
+                   Cast("pk", text), output_field=text),
+        kind=Value("conversation", output_field=CharField()),
+    ).values_list("key", "kind")
+
+
+def apply_direct_conversation_ids(viewer, pairs: list, keys: list[str]) -> None:
+    """`pleroma.direct_conversation_id`: the viewer's conversation of a direct status's
+    thread (null for anonymous viewers, other visibilities and outside conversations)."""
+    if not keys:
+        return
+    by_context = {}
+    for key in keys:
+        context, _, participation = key.partition(":")
+        by_context[int(context)] = int(participation)
+    for data, ref in pairs:
+        if ref.visibility == "direct" and ref.context_id in by_context:
+            data["pleroma"]["direct_conversation_id"] = by_context[ref.context_id]

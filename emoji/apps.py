@@ -13,9 +13,10 @@ class EmojiConfig(AppConfig):
     ]
 
     def ready(self) -> None:
-        from emoji.reactions.loader import load_reactions
+        from emoji.reactions.loader import apply_reactions, load_reactions, reaction_rows
         from emoji.status_emojis import load_status_emojis
         from statuses import registry
 
         registry.register(load_reactions)
         registry.register(load_status_emojis)
+        registry.register_viewer_part("reaction", reaction_rows, apply_reactions)

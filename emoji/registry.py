@@ -46,5 +46,8 @@ def absolute_url(image_url: str) -> str:
 
 
 def invalidate() -> None:
+    from core import render_cache
+
+    render_cache.bump_generation()  # statuses show the custom emoji their text uses
     cache.delete(CACHE_KEY)
     transaction.on_commit(lambda: cache.delete(CACHE_KEY))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Q, Subquery
+import uuid
+
+from django.db.models import CharField, Count, OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Cast, Concat
 from rest_framework import serializers
 
 from accounts.serializers import AccountSerializer
@@ -57,6 +60,46 @@ def load_events(viewer, statuses: list) -> dict:
             join_state=getattr(event, "viewer_state", None),
             is_organizer=viewer is not None and authors[event.status_id] == viewer.pk)}}
     return loaded
+
+
+def participation_rows(viewer, refs: list):
+    """statuses.registry viewer part: the viewer's participations in the page's events, and
+    the pending requests of the viewer's own events, as
+    `("<status id>\t<user id>\t<state>", "event")` text pairs."""
+    if not refs:
+        return None
+    text = TextField()
+    tab = Value("\t", output_field=text)
+    own = [r.pk for r in refs if r.account_id == viewer.pk]
+    wanted = Q(user_id=viewer.pk)
+    if own:
+        wanted |= Q(event__status_id__in=own, state=Participation.State.PENDING)
+    return Participation.objects.filter(wanted, event__status_id__in=[r.pk for r in refs]).annotate(
+        key=Concat(Cast("event__status_id", text), tab, Cast("user_id", text), tab,
+                   Cast("state", text), output_field=text),
+        kind=Value("event", output_field=CharField()),
+    ).values_list("key", "kind")
+
+
+def apply_participations(viewer, pairs: list, keys: list[str]) -> None:
+    """`join_state` for the viewer; `participation_request_count` for the organiser."""
+    states: dict = {}
+    requests: dict = {}
+    for key in keys:
+        status, user, state = key.split("\t")
+        status_pk = uuid.UUID(status)
+        if viewer is not None and uuid.UUID(user) == viewer.pk:
+            states[status_pk] = state
+        if state == Participation.State.PENDING:
+            requests[status_pk] = requests.get(status_pk, 0) + 1
+    for data, ref in pairs:
+        event = data["pleroma"].get("event")
+        if event is None or viewer is None:
+            continue
+        event = data["pleroma"]["event"] = dict(event)
+        event["join_state"] = states.get(ref.pk)
+        if ref.account_id == viewer.pk:
+            event["participation_request_count"] = requests.get(ref.pk, 0)
 
 
 class ParticipationRequestSerializer(serializers.BaseSerializer):

@@ -25,6 +25,8 @@ REGISTRATIONS_OPEN = env.bool("PLEROMA_REGISTRATIONS_OPEN", default=True)
 ACCOUNT_ACTIVATION_REQUIRED = env.bool("PLEROMA_ACCOUNT_ACTIVATION_REQUIRED", default=False)
 ACCOUNT_APPROVAL_REQUIRED = env.bool("PLEROMA_ACCOUNT_APPROVAL_REQUIRED", default=False)
 RATE_LIMIT_ENABLED = env.bool("PLEROMA_RATE_LIMIT_ENABLED", default=True)
+# Rendered statuses and accounts kept in Redis (core.render_cache); only with REDIS_URL.
+RENDER_CACHE_ENABLED = env.bool("PLEROMA_RENDER_CACHE", default=True)
 ALLOW_PRIVATE_NETWORKS = env.bool("PLEROMA_ALLOW_PRIVATE_NETWORKS", default=False)
 INSTANCE_NAME = env.str("PLEROMA_INSTANCE_NAME", default="pleroma_py")
 INSTANCE_DESCRIPTION = env.str(

@@ -9,3 +9,11 @@ class StatusesConfig(AppConfig):
     pleroma_features: list[str] = [
         "pleroma_explicit_addressing", "multifetch", "quote_posting", "exposable_reactions",
     ]
+
+    def ready(self) -> None:
+        from core.render_cache import forget_on_change
+        from statuses.models import EmojiReaction, MediaAttachment, Status
+
+        forget_on_change(Status, "s", lambda status: status.pk)
+        forget_on_change(MediaAttachment, "s", lambda media: media.status_id)
+        forget_on_change(EmojiReaction, "s", lambda reaction: reaction.status_id)

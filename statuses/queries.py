@@ -8,11 +8,11 @@ viewer blocks or is blocked by are never shown, nor are those of deactivated acc
 
 from __future__ import annotations
 
-from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from core import ids
 from core.exceptions import NotFound
+from core.render_cache import ForgettingQuerySet
 
 PUBLIC_VISIBILITIES = ("public", "unlisted", "local")
 
@@ -53,8 +53,11 @@ def visibility_q(viewer, prefix: str = "") -> Q:
             | (Q(**{f"{prefix}visibility__in": ("private", "direct", "list")}) & mentioned))
 
 
-class StatusQuerySet(models.QuerySet):
-    """`Status.objects.visible_to(viewer).for_api()` and friends."""
+class StatusQuerySet(ForgettingQuerySet):
+    """`Status.objects.visible_to(viewer).for_api()` and friends; `update()` drops the
+    rendered entries of the statuses it changes."""
+
+    render_kind = "s"
 
     def visible_to(self, viewer):
         """Statuses `viewer` (a User or None) may see.

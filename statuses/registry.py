@@ -6,13 +6,13 @@ from its AppConfig.ready():
     from statuses import registry
     registry.register(load_events)
 
-A loader is called once per rendered page as `loader(viewer, statuses)` (viewer may be
-None; statuses are every Status object rendered on the page, reblogged and quoted ones
-included) and returns `{status.pk: {"field": value, "pleroma": {"key": value}}}`. The
-serializer merges the dict into each status's JSON (the `pleroma` key merged one level
-deep). Loaders must use a fixed number of queries whatever the page size. A loader that
-only looks up the viewer's own rows can register with `register_keyed` instead: its query
-then runs inside the serializer's viewer query (see KeyedLoader) and costs no round trip.
+A loader renders what every viewer sees: it is called as `loader(None, statuses)` for the
+statuses (not reblogs) being rendered into the render cache and returns
+`{status.pk: {"field": value, "pleroma": {"key": value}}}`, merged into each status's JSON
+(the `pleroma` key one level deep). Loaders must use a fixed number of queries whatever the
+page size, and the app must drop the cached entries their output depends on when it
+changes (core.render_cache.forget). What depends on the viewer is a ViewerPart
+(`register_viewer_part`): its query runs inside the page's one viewer query.
 """
 
 from __future__ import annotations
@@ -35,27 +35,31 @@ def load_all(viewer, statuses: list) -> list[dict]:
     return [loader(viewer, statuses) for loader in loaders]
 
 
-class KeyedLoader(NamedTuple):
-    """A loader whose query joins the page's viewer query (one UNION ALL round trip).
+class ViewerPart(NamedTuple):
+    """What one viewer alone sees of a status (their bookmark, their reaction, their event
+    participation), applied over the cached entity, which is rendered as anonymous.
 
-    `rows(viewer, statuses)` returns a queryset of `(key, kind)` text pairs (kind == this
-    loader's `kind`), or None when there is nothing to look up; it is only called with a
-    viewer. `build(viewer, statuses, keys)` turns the keys found (an empty list for an
-    anonymous viewer) into the same `{status.pk: extension}` dict as a plain loader.
+    `rows(viewer, refs)` returns a queryset of `(key, kind)` text pairs (kind == this part's
+    `kind`), or None when there is nothing to look up; it runs inside the page's one viewer
+    query and is only called with a viewer. `apply(viewer, pairs, keys)` is called for every
+    page, anonymous ones included (keys then empty), with `(entity, ref)` pairs of the page's
+    statuses (reblogs excluded: wrappers copy from the status they reblog) and changes the
+    entities in place. A ref has the Status attributes pk, account_id, reblog_of_id,
+    quote_id, in_reply_to_id, context_id and visibility.
     """
 
     kind: str
     rows: Callable[[object, list], object]
-    build: Callable[[object, list, list[str]], dict]
+    apply: Callable[[object, list, list[str]], None]
 
 
-keyed_loaders: list[KeyedLoader] = []
+viewer_parts: list[ViewerPart] = []
 
 
-def register_keyed(kind: str, rows: Callable, build: Callable) -> KeyedLoader:
-    loader = KeyedLoader(kind, rows, build)
-    keyed_loaders[:] = [k for k in keyed_loaders if k.kind != kind] + [loader]
-    return loader
+def register_viewer_part(kind: str, rows: Callable, apply: Callable) -> ViewerPart:
+    part = ViewerPart(kind, rows, apply)
+    viewer_parts[:] = [p for p in viewer_parts if p.kind != kind] + [part]
+    return part
 
 
 def merge_into(data: dict, extension: dict | None) -> dict:

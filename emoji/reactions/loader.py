@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
+from django.db.models import CharField, Q, TextField, Value
+from django.db.models.functions import Cast, Coalesce, Concat
+
 from core import ids
-from emoji.reactions.services import entries_for
+from emoji.reactions.services import Entry, entries_for, hidden_accounts
+from statuses.models import EmojiReaction
 
 
 def render_entry(entry, viewer, *, accounts: list | None = None) -> dict:
@@ -24,3 +30,50 @@ def load_reactions(viewer, statuses: list) -> dict:
     entries = entries_for(pks, viewer)
     return {pk: {"pleroma": {"emoji_reactions": [render_entry(e, viewer) for e in entries.get(pk, [])]}}
             for pk in pks}
+
+
+def reaction_rows(viewer, refs: list):
+    """statuses.registry viewer part: on the page's statuses, the viewer's own reactions
+    and those of accounts the viewer blocks or mutes, as
+    `("<status>\\t<account>\\t<emoji>\\t<emoji url>", "reaction")` text pairs."""
+    if not refs:
+        return None
+    text = TextField()
+    tab = Value("\t", output_field=text)
+    mine_or_hidden = Q(account_id=viewer.pk) | hidden_accounts(viewer)
+    return EmojiReaction.objects.filter(mine_or_hidden, status_id__in=[r.pk for r in refs]).annotate(
+        key=Concat(Cast("status_id", text), tab, Cast("account_id", text), tab, Cast("emoji", text), tab,
+                   Coalesce(Cast("emoji_url", text), Value("", output_field=text)), output_field=text),
+        kind=Value("reaction", output_field=CharField()),
+    ).values_list("key", "kind")
+
+
+def apply_reactions(viewer, pairs: list, keys: list[str]) -> None:
+    """`me` on the viewer's reactions; reactions of accounts the viewer blocks or mutes are
+    left out of the counts (and entries no one else reacted with disappear)."""
+    if not keys:
+        return
+    mine: dict = {}
+    hidden: dict = {}
+    for key in keys:
+        status, account, name, url = key.split("\t")
+        display = Entry(name, url or None).display_name()
+        if uuid.UUID(account) == viewer.pk:
+            mine.setdefault(uuid.UUID(status), set()).add(display)
+        else:
+            hidden.setdefault(uuid.UUID(status), []).append((display, ids.encode(uuid.UUID(account))))
+    for data, ref in pairs:
+        if ref.pk not in mine and ref.pk not in hidden:
+            continue
+        entries = [dict(e) for e in data["pleroma"]["emoji_reactions"]]
+        by_name = {e["name"]: e for e in entries}
+        for display in mine.get(ref.pk, ()):
+            if display in by_name:
+                by_name[display]["me"] = True
+        for display, account_id in hidden.get(ref.pk, ()):
+            entry = by_name.get(display)
+            if entry is not None:
+                entry["count"] -= 1
+                if "account_ids" in entry:
+                    entry["account_ids"] = [a for a in entry["account_ids"] if a != account_id]
+        data["pleroma"]["emoji_reactions"] = [e for e in entries if e["count"] > 0]

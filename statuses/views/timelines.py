@@ -52,7 +52,9 @@ class TimelineViewSet(ApiViewSet):
     serializer_class = StatusSerializer
 
     def page(self, queryset):
-        return self.render_page(queryset.for_api(), StatusSerializer)
+        # Only the page's ids are read here: statuses.rendering renders them (mostly from
+        # the render cache), so the page query is a plain index walk.
+        return self.render_page(queryset.only("id", "reblog_of_id"), StatusSerializer)
 
     @extend_schema(summary="Home timeline", parameters=TIMELINE_PARAMETERS,
                    responses={200: StatusSerializer(many=True), 403: ERRORS[403]})

@@ -1,0 +1,167 @@
+"""The render cache: viewer-independent JSON of entities, kept in Redis for every worker.
+
+A status or account is rendered once from the database as an anonymous viewer sees it and
+stored here; pages are then assembled from the stored entries and only the viewer's own
+flags are looked up per request (statuses.rendering). Entries are dropped whenever what
+they show changes (`forget`, called by model signals and by the services that update
+counters), so a read never shows what is no longer true:
+
+- `forget` deletes at once (the writer's own transaction reads fresh data) and again after
+  commit, when it also leaves a short tombstone: a reader that loaded the old row before
+  the commit cannot store it afterwards (`put_many` skips tombstoned keys).
+- Nothing is stored from inside an open transaction (it may still roll back).
+- Emoji changes and new entity shapes drop everything at once through the generation
+  number (`bump_generation`, `SHAPE`), read in the same round trip as the entries.
+
+Without Redis (the embedded SQLite mode, where each worker would hold its own copy) the
+cache is off: every page is rendered from the database, through the same code.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+import orjson
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.db import connection, models, transaction
+from django.db.models import signals
+
+SHAPE = 1  # bump when a cached entity's shape changes: old entries are then ignored
+ENTRY_SECONDS = 24 * 3600
+TOMBSTONE_SECONDS = 30
+GENERATION_KEY = "gen"
+
+# KEYS: entry keys then their tombstone keys; ARGV: seconds, then the values.
+FILL_SCRIPT = """
+local n = #ARGV - 1
+for i = 1, n do
+  if redis.call('EXISTS', KEYS[n + i]) == 0 then
+    redis.call('SET', KEYS[i], ARGV[i + 1], 'EX', ARGV[1])
+  end
+end
+return n
+"""
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "RENDER_CACHE_ENABLED", False)) and isinstance(caches["default"], RedisCache)
+
+
+def _client():
+    return caches["default"]._cache.get_client(write=True)
+
+
+def _prefix() -> str:
+    return f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:render{SHAPE}"
+
+
+def _key(kind: str, pk) -> str:
+    return f"{_prefix()}:{kind}:{pk.hex if isinstance(pk, uuid.UUID) else pk}"
+
+
+def _tomb(kind: str, pk) -> str:
+    return f"{_key(kind, pk)}:gone"
+
+
+def get_many(kind: str, pks: Iterable) -> tuple[dict, int]:
+    """({pk: entry} for the cached ones of this generation, the generation)."""
+    pks = list(pks)
+    if not enabled():
+        return {}, 0
+    values = _client().mget([f"{_prefix()}:{GENERATION_KEY}"] + [_key(kind, pk) for pk in pks])
+    generation = int(values[0] or 0)
+    found = {}
+    for pk, raw in zip(pks, values[1:], strict=True):
+        if raw is not None:
+            entry = orjson.loads(raw)
+            if entry.get("g") == generation:
+                found[pk] = entry
+    return found, generation
+
+
+def in_transaction() -> bool:
+    """Inside an atomic block of our own (a test's wrapping transaction does not count)."""
+    return any(not block._from_testcase for block in connection.atomic_blocks)
+
+
+def put_many(kind: str, entries: dict, generation: int) -> None:
+    """Store freshly rendered entries (skipped inside a transaction, and for tombstoned keys)."""
+    if not entries or not enabled() or in_transaction():
+        return
+    keys = [_key(kind, pk) for pk in entries] + [_tomb(kind, pk) for pk in entries]
+    values = [orjson.dumps({**entry, "g": generation}) for entry in entries.values()]
+    _client().eval(FILL_SCRIPT, len(keys), *keys, ENTRY_SECONDS, *values)
+
+
+def _delete(kind: str, pks: list, *, tombstone: bool) -> None:
+    client = _client()
+    with client.pipeline(transaction=False) as pipe:
+        pipe.delete(*[_key(kind, pk) for pk in pks])
+        if tombstone:
+            for pk in pks:
+                pipe.set(_tomb(kind, pk), 1, ex=TOMBSTONE_SECONDS)
+        pipe.execute()
+
+
+def forget(kind: str, pks: Iterable) -> None:
+    """Drop the entries of `pks` now and after the surrounding transaction commits."""
+    pks = list({pk for pk in pks if pk is not None})
+    if not pks or not enabled():
+        return
+    _delete(kind, pks, tombstone=False)
+    transaction.on_commit(lambda: _delete(kind, pks, tombstone=True))
+
+
+def bump_generation() -> None:
+    """Drop every entry (custom emoji changed: any status may show them)."""
+    if not enabled():
+        return
+    key = f"{_prefix()}:{GENERATION_KEY}"
+    _client().incr(key)
+    transaction.on_commit(lambda: _client().incr(key))
+
+
+def _pks_in_filter(queryset) -> list | None:
+    """The primary keys a `filter(pk=...)` / `filter(pk__in=[...])` queryset names, or None."""
+    children = queryset.query.where.children
+    if len(children) != 1 or queryset.query.where.negated:
+        return None
+    lookup = children[0]
+    target = getattr(getattr(lookup, "lhs", None), "target", None)
+    if target is None or not target.primary_key or lookup.lookup_name not in ("exact", "in"):
+        return None
+    values = lookup.rhs if lookup.lookup_name == "in" else [lookup.rhs]
+    if hasattr(values, "resolve_expression") or any(hasattr(v, "resolve_expression") for v in values):
+        return None
+    return list(values)
+
+
+class ForgettingQuerySet(models.QuerySet):
+    """`update()` drops the render cache entries of the rows it changes (kind `render_kind`),
+    unless it only sets fields no entity shows (`unrendered_fields`)."""
+
+    render_kind = ""
+    unrendered_fields: frozenset[str] = frozenset()
+
+    def update(self, **kwargs):
+        if enabled() and not set(kwargs) <= self.unrendered_fields:
+            pks = _pks_in_filter(self)
+            forget(self.render_kind, pks if pks is not None else self.values_list("pk", flat=True))
+        return super().update(**kwargs)
+
+
+def forget_on_change(model, kind: str, pk_of, *, unrendered_fields: frozenset[str] = frozenset()) -> None:
+    """Drop the entry `pk_of(instance)` whenever a `model` row is saved or deleted (a save
+    that only sets `unrendered_fields` changes nothing shown)."""
+    def handler(sender, instance, **kwargs):
+        fields = kwargs.get("update_fields")
+        if fields and set(fields) <= unrendered_fields:
+            return
+        forget(kind, [pk_of(instance)])
+
+    uid = f"render-cache:{model._meta.label}:{kind}"
+    signals.post_save.connect(handler, sender=model, weak=False, dispatch_uid=uid)
+    signals.post_delete.connect(handler, sender=model, weak=False, dispatch_uid=uid)

@@ -1,0 +1,418 @@
+"""Pages of Status entities: cached viewer-independent entries plus the viewer's own flags.
+
+`render_page(viewer, statuses)` returns `{status pk: Status entity}`:
+
+1. Each status's entry (its JSON as an anonymous viewer sees it, without the account, plus
+   the references the page needs: author, reblogged and quoted status, parent, thread) is
+   read from the render cache (core.render_cache); the missing ones are rendered from the
+   database as one batch (`base_entries`) and stored. Reblogged and quoted statuses are
+   read the same way, one level at a time.
+2. Authors come from the account entries of the same cache (the viewer's own account is
+   rendered live: it shows owner-only fields).
+3. One query answers everything that depends on the viewer: favourited, reblogged, thread
+   and author mutes, which parents and quotes the viewer may see, and the rows of the
+   feature apps' viewer parts (statuses.registry.viewer_parts: bookmarks, reactions,
+   events, conversations).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from functools import partial
+from typing import NamedTuple
+
+from django.conf import settings
+from django.db.models import CharField, Q, TextField, Value
+from django.db.models.functions import Cast
+
+from accounts.follows import active_mutes
+from accounts.models import User
+from accounts.serializers import absolute, render_account
+from core import ids, markup, render_cache
+from core.renderers import format_datetime
+from statuses import registry
+from statuses.models import Favourite, MediaAttachment, Mention, Status, StatusTag, ThreadMute
+
+STATUS, ACCOUNT = "s", "a"
+VIEWER_KINDS = {"f": "favourited", "r": "reblogged", "m": "muted_accounts", "v": "visible"}
+
+
+class Ref(NamedTuple):
+    """What the page needs to know of a status besides its JSON (attribute names as Status)."""
+
+    pk: uuid.UUID
+    account_id: uuid.UUID
+    reblog_of_id: uuid.UUID | None
+    quote_id: uuid.UUID | None
+    in_reply_to_id: uuid.UUID | None
+    context_id: int | None
+    visibility: str
+    expires_at: str | None
+
+
+def _uuid(value: str | None) -> uuid.UUID | None:
+    return uuid.UUID(value) if value else None
+
+
+def ref_of(pk: uuid.UUID, meta: dict) -> Ref:
+    return Ref(pk, uuid.UUID(meta["a"]), _uuid(meta["r"]), _uuid(meta["q"]), _uuid(meta["p"]),
+               meta["c"], meta["v"], meta["e"])
+
+
+def _meta(status: Status) -> dict:
+    hexed = [getattr(status, f).hex if getattr(status, f) else None
+             for f in ("account_id", "reblog_of_id", "quote_id", "in_reply_to_id")]
+    return {"a": hexed[0], "r": hexed[1], "q": hexed[2], "p": hexed[3], "c": status.context_id,
+            "v": status.visibility, "e": format_datetime(status.expires_at)}
+
+
+# -- the viewer-independent JSON ---------------------------------------------------------------
+
+BR_RE = re.compile(r"<br\s*/?>", re.I)
+
+
+def plain_text(html: str) -> str:
+    """`pleroma.content["text/plain"]`: the HTML with line breaks kept and tags stripped."""
+    if not html:
+        return ""
+    return markup.strip_tags(BR_RE.sub("\n", html).replace("</p><p>", "\n\n"))
+
+
+def render_media(media: MediaAttachment) -> dict:
+    """The MediaAttachment entity."""
+    url = absolute(media.file.url) if media.file else None
+    preview = absolute(media.preview.url) if media.preview else url
+    data = {
+        "id": ids.encode(media.pk),
+        "type": media.type,
+        "url": url,
+        "preview_url": preview,
+        "remote_url": None,
+        "text_url": url,
+        "description": media.description or None,
+        "blurhash": media.blurhash,
+        "pleroma": {"mime_type": media.mime_type},
+    }
+    if media.meta:
+        data["meta"] = media.meta
+    return data
+
+
+class MentionedAccount(NamedTuple):
+    """The part of a mentioned User the Mention entity shows (same `acct`/`ap_id` rules)."""
+
+    pk: uuid.UUID
+    nickname: str
+
+    acct = property(User.acct.fget)
+    ap_id = property(User.ap_id.fget)
+
+
+def _mentions_and_tags(pks: list) -> tuple[dict, dict]:
+    """{status pk: [MentionedAccount]} and {status pk: [tag name]}, in id order, one query."""
+    if not pks:
+        return {}, {}
+    text = TextField()
+    mentioned = Mention.objects.filter(status_id__in=pks).annotate(
+        key=Cast("status_id", text), kind=Value("m", output_field=CharField()),
+        first=Cast("account_id", text), second=Cast("account__nickname", text),
+    ).values_list("key", "kind", "first", "second", "id")
+    tagged = StatusTag.objects.filter(status_id__in=pks).annotate(
+        key=Cast("status_id", text), kind=Value("t", output_field=CharField()),
+        first=Cast("hashtag__name", text), second=Value("", output_field=text),
+    ).values_list("key", "kind", "first", "second", "id")
+    mentions: dict = {}
+    tags: dict = {}
+    for status_key, kind, first, second, _ in mentioned.union(tagged, all=True).order_by("id"):
+        status_pk = uuid.UUID(status_key)
+        if kind == "m":
+            mentions.setdefault(status_pk, []).append(MentionedAccount(uuid.UUID(first), second))
+        else:
+            tags.setdefault(status_pk, []).append(first)
+    return mentions, tags
+
+
+def _mention_list(accounts: list) -> list[dict]:
+    return [{"id": ids.encode(u.pk), "username": u.nickname, "acct": u.acct, "url": u.ap_id}
+            for u in accounts]
+
+
+def _status_json(status: Status, media: list, mentions: list, tags: list) -> dict:
+    """A status (not a reblog) as an anonymous viewer sees it, without its account."""
+    pk = status.pk
+    app = status.application if status.application_id else None
+    in_reply_to_account = status.in_reply_to_account if status.in_reply_to_account_id else None
+    return {
+        "id": ids.encode(pk),
+        "uri": status.uri,
+        "url": status.url,
+        "account": None,
+        "in_reply_to_id": ids.encode(status.in_reply_to_id) if status.in_reply_to_id else None,
+        "in_reply_to_account_id": (ids.encode(status.in_reply_to_account_id)
+                                   if status.in_reply_to_account_id else None),
+        "reblog": None,
+        "content": status.content,
+        "text": None,
+        "created_at": format_datetime(status.created_at),
+        "edited_at": format_datetime(status.edited_at),
+        "spoiler_text": status.spoiler_text,
+        "sensitive": status.sensitive,
+        "visibility": status.visibility,
+        "language": status.language,
+        "replies_count": status.replies_count,
+        "reblogs_count": status.reblogs_count,
+        "favourites_count": status.favourites_count,
+        "favourited": False,
+        "reblogged": False,
+        "bookmarked": False,
+        "muted": False,
+        "pinned": status.pinned_at is not None,
+        "media_attachments": [render_media(m) for m in media],
+        "poll": None,
+        "card": None,
+        "mentions": _mention_list(mentions),
+        "tags": [{"name": n, "url": f"{settings.PLEROMA_URL}/tag/{n}"} for n in tags],
+        "emojis": [],
+        "application": {"name": app.name, "website": app.website} if app else None,
+        "pleroma": {
+            "local": status.local,
+            "content": {"text/plain": plain_text(status.content)},
+            "spoiler_text": {"text/plain": status.spoiler_text},
+            "conversation_id": status.context_id,
+            "context": (f"{settings.PLEROMA_URL}/contexts/{status.context_id}"
+                        if status.context_id else None),
+            "direct_conversation_id": None,
+            "in_reply_to_account_acct": in_reply_to_account.acct if in_reply_to_account else None,
+            "expires_at": None,
+            "thread_muted": False,
+            "emoji_reactions": [],
+            "parent_visible": False,
+            "pinned_at": format_datetime(status.pinned_at),
+            "quote": None,
+            "quote_id": ids.encode(status.quote_id) if status.quote_id else None,
+            "quote_url": (f"{settings.PLEROMA_URL}/objects/{ids.encode(status.quote_id)}"
+                          if status.quote_id else None),
+            "quote_visible": False,
+            "quotes_count": status.quotes_count,
+            "bookmark_folder": None,
+            "list_id": None,
+            "event": None,
+            "content_type": None,
+        },
+    }
+
+
+def _boost_json(boost: Status, mentions: list) -> dict:
+    """A reblog's own fields; `reblog_wrapper` fills in the reblogged status."""
+    return {"id": ids.encode(boost.pk), "created_at": format_datetime(boost.created_at),
+            "visibility": boost.visibility, "local": boost.local,
+            "pinned": boost.pinned_at is not None, "pinned_at": format_datetime(boost.pinned_at),
+            "mentions": _mention_list(mentions)}
+
+
+def reblog_wrapper(boost: dict, inner: dict, account: dict | None) -> dict:
+    """The reblog wrapper (mastodon-base 2.3): the booster, the time, the original inside.
+    Under `pleroma` it carries only local, pinned_at and bookmark_folder (pleroma-content 1.7)."""
+    return {
+        "id": boost["id"],
+        "uri": inner["uri"],
+        "url": inner["url"],
+        "account": account,
+        "in_reply_to_id": None,
+        "in_reply_to_account_id": None,
+        "reblog": inner,
+        "content": inner["content"],
+        "text": None,
+        "created_at": boost["created_at"],
+        "edited_at": None,
+        "spoiler_text": "",
+        "sensitive": False,
+        "visibility": boost["visibility"],
+        "language": inner["language"],
+        "replies_count": 0,
+        "reblogs_count": 0,
+        "favourites_count": 0,
+        "favourited": inner["favourited"],
+        "reblogged": inner["reblogged"],
+        "bookmarked": inner["bookmarked"],
+        "muted": False,
+        "pinned": boost["pinned"],
+        "media_attachments": inner["media_attachments"],
+        "poll": None,
+        "card": None,
+        "mentions": boost["mentions"],
+        "tags": inner["tags"],
+        "emojis": [],
+        "application": inner["application"],
+        "pleroma": {"local": boost["local"], "pinned_at": boost["pinned_at"],
+                    "bookmark_folder": inner["pleroma"]["bookmark_folder"]},
+    }
+
+
+def base_entries(pks: list, *, with_references: bool = False) -> dict:
+    """{pk: entry} rendered from the database for the statuses of `pks` that exist; with
+    `with_references` also for the statuses they reblog and quote (and what those quote),
+    in the same queries."""
+    wanted = Q(pk__in=pks)
+    if with_references:
+        page = Status.objects.filter(pk__in=pks)
+        reblogged = page.filter(reblog_of__isnull=False).values("reblog_of_id")
+        wanted |= (Q(pk__in=reblogged) | Q(pk__in=page.filter(quote__isnull=False).values("quote_id"))
+                   | Q(pk__in=Status.objects.filter(pk__in=reblogged, quote__isnull=False).values("quote_id")))
+    statuses = list(Status.objects.filter(wanted).select_related("application", "in_reply_to_account"))
+    if not statuses:
+        return {}
+    found = [s.pk for s in statuses]
+    media: dict = {}
+    for m in MediaAttachment.objects.filter(status_id__in=found).order_by("position", "id"):
+        media.setdefault(m.status_id, []).append(m)
+    mentions, tags = _mentions_and_tags(found)
+    originals = [s for s in statuses if not s.reblog_of_id]
+    extensions: dict = {}
+    for loaded in registry.load_all(None, originals):
+        for pk, extension in (loaded or {}).items():
+            registry.merge_into(extensions.setdefault(pk, {}), extension)
+    entries = {}
+    for s in statuses:
+        if s.reblog_of_id:
+            entries[s.pk] = {"m": _meta(s), "b": _boost_json(s, mentions.get(s.pk, []))}
+        else:
+            data = _status_json(s, media.get(s.pk, []), mentions.get(s.pk, []), tags.get(s.pk, []))
+            entries[s.pk] = {"m": _meta(s), "d": registry.merge_into(data, extensions.get(s.pk))}
+    return entries
+
+
+def _entries(kind: str, pks: list, build) -> dict:
+    """Cached entries of `pks`, the missing ones built with `build(pks)` and stored."""
+    found, generation = render_cache.get_many(kind, pks)
+    missing = [pk for pk in pks if pk not in found]
+    if missing:
+        built = build(missing)
+        render_cache.put_many(kind, built, generation)
+        found.update({pk: entry for pk, entry in built.items() if pk not in found})
+    return found
+
+
+def _account_entries(pks: list) -> dict:
+    return {u.pk: {"d": render_account(u, None)} for u in User.objects.filter(pk__in=pks)}
+
+
+# -- the page -----------------------------------------------------------------------------------
+
+def _load_statuses(page: list) -> tuple[dict, dict]:
+    """({pk: entry}, {pk: Ref}) for the page, the reblogged statuses and the quoted ones."""
+    entries: dict = {}
+    level = list(dict.fromkeys(page))
+    for depth in range(3):
+        wanted = [pk for pk in level if pk not in entries]
+        if not wanted:
+            break
+        entries.update(_entries(STATUS, wanted, partial(base_entries, with_references=depth == 0)))
+        following = []
+        for pk in wanted:
+            entry = entries.get(pk)
+            if entry is None:
+                continue
+            meta = entry["m"]
+            if meta["r"] and depth == 0:
+                following.append(uuid.UUID(meta["r"]))
+            if meta["q"] and not meta["r"] and depth < 2:
+                following.append(uuid.UUID(meta["q"]))
+        level = list(dict.fromkeys(following))
+    return entries, {pk: ref_of(pk, entry["m"]) for pk, entry in entries.items()}
+
+
+def _keyed(queryset, column: str, kind: str):
+    """(column as text, kind) rows of a queryset, to UNION lookups of different key types."""
+    return queryset.annotate(key=Cast(column, TextField()), kind=Value(kind, output_field=CharField())
+                             ).values_list("key", "kind")
+
+
+def _viewer_rows(viewer, inner: list[Ref]) -> tuple[dict, dict]:
+    """The viewer's flags for the page's statuses and the viewer parts' keys, one query."""
+    flags = {"favourited": set(), "reblogged": set(), "thread_muted": set(),
+             "muted_accounts": set(), "visible": set()}
+    keys: dict = {}
+    referenced = {r.in_reply_to_id for r in inner if r.in_reply_to_id}
+    referenced |= {r.quote_id for r in inner if r.quote_id}
+    visible = Status.objects.visible_to(viewer).filter(pk__in=referenced) if referenced else None
+    if viewer is None:
+        if visible is not None:
+            flags["visible"] = set(visible.values_list("pk", flat=True))
+        return flags, keys
+    pks = [r.pk for r in inner]
+    contexts = {r.context_id for r in inner if r.context_id}
+    parts = [
+        _keyed(Favourite.objects.filter(account=viewer, status_id__in=pks), "status_id", "f"),
+        _keyed(Status.objects.filter(account=viewer, reblog_of_id__in=pks), "reblog_of_id", "r"),
+        _keyed(ThreadMute.objects.filter(user=viewer, context_id__in=contexts), "context_id", "t"),
+        _keyed(active_mutes().filter(muter=viewer, muted_id__in={r.account_id for r in inner}),
+               "muted_id", "m"),
+    ]
+    if visible is not None:
+        parts.append(_keyed(visible, "id", "v"))
+    parts += [qs for part in registry.viewer_parts if (qs := part.rows(viewer, inner)) is not None]
+    for key, kind in parts[0].union(*parts[1:], all=True):
+        if kind == "t":
+            flags["thread_muted"].add(int(key))
+        elif kind in VIEWER_KINDS:
+            flags[VIEWER_KINDS[kind]].add(uuid.UUID(key))
+        else:
+            keys.setdefault(kind, []).append(key)
+    return flags, keys
+
+
+def render_page(viewer, page: list) -> dict:
+    """{pk: Status entity} for the statuses of `page` (pks) as `viewer` (or None) sees them."""
+    if not page:
+        return {}
+    entries, refs = _load_statuses(page)
+    authors = list({ref.account_id for ref in refs.values()} - ({viewer.pk} if viewer else set()))
+    accounts = {pk: entry["d"] for pk, entry in _entries(ACCOUNT, authors, _account_entries).items()}
+    if viewer is not None:
+        accounts[viewer.pk] = render_account(viewer, viewer)
+
+    inner = [refs[pk] for pk, entry in entries.items() if "d" in entry]
+    flags, keys = _viewer_rows(viewer, inner)
+    data = {}
+    for ref in inner:
+        status = dict(entries[ref.pk]["d"])
+        pleroma = status["pleroma"] = dict(status["pleroma"])
+        status["account"] = accounts.get(ref.account_id)
+        thread_muted = ref.context_id in flags["thread_muted"]
+        status["favourited"] = ref.pk in flags["favourited"]
+        status["reblogged"] = ref.pk in flags["reblogged"]
+        status["muted"] = thread_muted or ref.account_id in flags["muted_accounts"]
+        pleroma["thread_muted"] = thread_muted
+        pleroma["parent_visible"] = bool(ref.in_reply_to_id) and ref.in_reply_to_id in flags["visible"]
+        pleroma["quote_visible"] = bool(ref.quote_id) and ref.quote_id in flags["visible"]
+        if viewer is not None and viewer.pk == ref.account_id:
+            pleroma["expires_at"] = ref.expires_at
+        data[ref.pk] = status
+    pairs = [(data[ref.pk], ref) for ref in inner]
+    for part in registry.viewer_parts:
+        part.apply(viewer, pairs, keys.get(part.kind, []))
+
+    def with_quote(pk):
+        status = data[pk]
+        quote_pk = refs[pk].quote_id
+        if status["pleroma"]["quote_visible"] and quote_pk in data:
+            quoted = data[quote_pk]
+            status = {**status, "pleroma": {**status["pleroma"],
+                                            "quote": {**quoted, "pleroma": {**quoted["pleroma"], "quote": None}}}}
+        return status
+
+    rendered = {}
+    for pk in dict.fromkeys(page):
+        entry = entries.get(pk)
+        if entry is None:
+            continue
+        ref = refs[pk]
+        if "b" in entry:
+            if ref.reblog_of_id in data:
+                rendered[pk] = reblog_wrapper(entry["b"], with_quote(ref.reblog_of_id),
+                                              accounts.get(ref.account_id))
+        else:
+            rendered[pk] = with_quote(pk)
+    return rendered
