@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import CharField, TextField, Value
-from django.db.models.functions import Cast, Concat
 from rest_framework import serializers
 
 from accounts.serializers import render_account
-from conversations.models import Participation
+from conversations.models import Conversation, Participation
 from core.fields import StringListField
 from statuses.models import Status
 from statuses.serializers import StatusSerializer
@@ -67,13 +65,10 @@ def direct_conversation_rows(viewer, refs: list):
     direct = _direct(refs)
     if not direct:
         return None
-    text = TextField()
-    return Participation.objects.filter(
-        user=viewer, conversation__context_id__in={r.context_id for r in direct}).annotate(
-        key=Concat(Cast("conversation__context_id", text), Value(":", output_field=text),
-                   Cast("pk", text), output_field=text),
-        kind=Value("conversation", output_field=CharField()),
-    ).values_list("key", "kind")
+    return (f"SELECT c.context_id::text || ':' || p.id::text, 'conversation'"
+            f" FROM {Participation._meta.db_table} p JOIN {Conversation._meta.db_table} c"
+            f" ON c.id = p.conversation_id WHERE p.user_id = %s AND c.context_id = ANY(%s)",
+            [viewer.pk, list({r.context_id for r in direct})])
 
 
 def apply_direct_conversation_ids(viewer, pairs: list, keys: list[str]) -> None:

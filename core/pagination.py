@@ -91,3 +91,26 @@ def set_link(response, request, page: list, cursor: Callable[[Any], Any] = lambd
     if page:
         response["Link"] = link_header(request, cursor(page[0]), cursor(page[-1]))
     return response
+
+
+def paginate_raw(model, request, sql: str, params: list, *, column: str = "s.id",
+                 default: int = DEFAULT_LIMIT, maximum: int = MAX_LIMIT) -> list:
+    """One page of `model.objects.raw(sql)`, newest first, keyed on `column` (a FlakeId).
+
+    `sql` is a `SELECT ... WHERE <conditions>` without ORDER BY or LIMIT: the cursors are
+    added as further conditions, the same way `paginate` filters a queryset.
+    """
+    limit = page_limit(request, default, maximum)
+    max_id, since_id, min_id = (_cursor(request, n) for n in ("max_id", "since_id", "min_id"))
+    conditions, values = [], list(params)
+    if max_id is not None:
+        conditions.append(f"{column} < %s")
+        values.append(max_id)
+    lower = min_id if min_id is not None else since_id
+    if lower is not None:
+        conditions.append(f"{column} > %s")
+        values.append(lower)
+    order = "ASC" if min_id is not None else "DESC"
+    where = "".join(f" AND {condition}" for condition in conditions)
+    rows = list(model.objects.raw(f"{sql}{where} ORDER BY {column} {order} LIMIT %s", [*values, limit]))
+    return rows[::-1] if min_id is not None else rows

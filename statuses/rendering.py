@@ -23,16 +23,17 @@ from functools import partial
 from typing import NamedTuple
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import CharField, Q, TextField, Value
 from django.db.models.functions import Cast
 
-from accounts.follows import active_mutes
 from accounts.models import User
 from accounts.serializers import absolute, render_account
 from core import ids, markup, render_cache
 from core.renderers import format_datetime
 from statuses import registry
-from statuses.models import Favourite, MediaAttachment, Mention, Status, StatusTag, ThreadMute
+from statuses.models import MediaAttachment, Mention, Status, StatusTag
+from statuses.queries import visible_sql
 
 STATUS, ACCOUNT = "s", "a"
 VIEWER_KINDS = {"f": "favourited", "r": "reblogged", "m": "muted_accounts", "v": "visible"}
@@ -323,37 +324,45 @@ def _load_statuses(page: list) -> tuple[dict, dict]:
     return entries, {pk: ref_of(pk, entry["m"]) for pk, entry in entries.items()}
 
 
-def _keyed(queryset, column: str, kind: str):
-    """(column as text, kind) rows of a queryset, to UNION lookups of different key types."""
-    return queryset.annotate(key=Cast(column, TextField()), kind=Value(kind, output_field=CharField())
-                             ).values_list("key", "kind")
-
-
 def _viewer_rows(viewer, inner: list[Ref]) -> tuple[dict, dict]:
-    """The viewer's flags for the page's statuses and the viewer parts' keys, one query."""
+    """The viewer's flags for the page's statuses and the viewer parts' keys, one query
+    (written as SQL: this runs on every page, and building it with the ORM cost more than
+    everything else the page does)."""
     flags = {"favourited": set(), "reblogged": set(), "thread_muted": set(),
              "muted_accounts": set(), "visible": set()}
     keys: dict = {}
-    referenced = {r.in_reply_to_id for r in inner if r.in_reply_to_id}
-    referenced |= {r.quote_id for r in inner if r.quote_id}
-    visible = Status.objects.visible_to(viewer).filter(pk__in=referenced) if referenced else None
-    if viewer is None:
-        if visible is not None:
-            flags["visible"] = set(visible.values_list("pk", flat=True))
+    referenced = list({r.in_reply_to_id for r in inner if r.in_reply_to_id}
+                      | {r.quote_id for r in inner if r.quote_id})
+    viewer_pk = viewer.pk if viewer is not None else None
+    parts: list[tuple[str, list]] = []
+    if referenced:
+        visible, params = visible_sql(viewer_pk)
+        parts.append((f"SELECT s.id::text, 'v' FROM statuses_status s WHERE s.id = ANY(%s) AND {visible}",
+                      [referenced, *params]))
+    if viewer is not None and inner:
+        pks = [r.pk for r in inner]
+        contexts = list({r.context_id for r in inner if r.context_id})
+        authors = list({r.account_id for r in inner})
+        parts += [
+            ("SELECT status_id::text, 'f' FROM statuses_favourite WHERE account_id = %s AND status_id = ANY(%s)",
+             [viewer_pk, pks]),
+            ("SELECT reblog_of_id::text, 'r' FROM statuses_status WHERE account_id = %s AND reblog_of_id = ANY(%s)",
+             [viewer_pk, pks]),
+            ("SELECT muted_id::text, 'm' FROM accounts_mute WHERE muter_id = %s AND muted_id = ANY(%s)"
+             " AND (expires_at IS NULL OR expires_at > now())", [viewer_pk, authors]),
+        ]
+        if contexts:
+            parts.append(("SELECT context_id::text, 't' FROM statuses_threadmute WHERE user_id = %s"
+                          " AND context_id = ANY(%s)", [viewer_pk, contexts]))
+        parts += [part for viewer_part in registry.viewer_parts
+                  if (part := viewer_part.rows(viewer, inner)) is not None]
+    if not parts:
         return flags, keys
-    pks = [r.pk for r in inner]
-    contexts = {r.context_id for r in inner if r.context_id}
-    parts = [
-        _keyed(Favourite.objects.filter(account=viewer, status_id__in=pks), "status_id", "f"),
-        _keyed(Status.objects.filter(account=viewer, reblog_of_id__in=pks), "reblog_of_id", "r"),
-        _keyed(ThreadMute.objects.filter(user=viewer, context_id__in=contexts), "context_id", "t"),
-        _keyed(active_mutes().filter(muter=viewer, muted_id__in={r.account_id for r in inner}),
-               "muted_id", "m"),
-    ]
-    if visible is not None:
-        parts.append(_keyed(visible, "id", "v"))
-    parts += [qs for part in registry.viewer_parts if (qs := part.rows(viewer, inner)) is not None]
-    for key, kind in parts[0].union(*parts[1:], all=True):
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(f"({sql})" for sql, _ in parts),
+                       [param for _, params in parts for param in params])
+        rows = cursor.fetchall()
+    for key, kind in rows:
         if kind == "t":
             flags["thread_muted"].add(int(key))
         elif kind in VIEWER_KINDS:

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import CharField, Q, TextField, Value
-from django.db.models.functions import Cast, Coalesce, Concat
-
 from core import ids
-from emoji.reactions.services import Entry, entries_for, hidden_accounts
+from emoji.reactions.services import Entry, entries_for
 from statuses.models import EmojiReaction
 
 
@@ -38,14 +35,13 @@ def reaction_rows(viewer, refs: list):
     `("<status>\\t<account>\\t<emoji>\\t<emoji url>", "reaction")` text pairs."""
     if not refs:
         return None
-    text = TextField()
-    tab = Value("\t", output_field=text)
-    mine_or_hidden = Q(account_id=viewer.pk) | hidden_accounts(viewer)
-    return EmojiReaction.objects.filter(mine_or_hidden, status_id__in=[r.pk for r in refs]).annotate(
-        key=Concat(Cast("status_id", text), tab, Cast("account_id", text), tab, Cast("emoji", text), tab,
-                   Coalesce(Cast("emoji_url", text), Value("", output_field=text)), output_field=text),
-        kind=Value("reaction", output_field=CharField()),
-    ).values_list("key", "kind")
+    return (f"SELECT r.status_id::text || chr(9) || r.account_id::text || chr(9) || r.emoji || chr(9)"
+            f" || coalesce(r.emoji_url, ''), 'reaction' FROM {EmojiReaction._meta.db_table} r"
+            f" WHERE r.status_id = ANY(%s) AND (r.account_id = %s"
+            f" OR r.account_id IN (SELECT blocked_id FROM accounts_block WHERE blocker_id = %s)"
+            f" OR r.account_id IN (SELECT muted_id FROM accounts_mute WHERE muter_id = %s"
+            f" AND (expires_at IS NULL OR expires_at > now())))",
+            [[r.pk for r in refs], viewer.pk, viewer.pk, viewer.pk])
 
 
 def apply_reactions(viewer, pairs: list, keys: list[str]) -> None:

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from accounts.models import Follow, User
 from accounts.serializers import AccountSerializer
 from accounts.views import get_account
-from core import ids
+from core import ids, pagination
 from core.exceptions import NotFound
 from core.openapi import ERRORS, PAGINATION_PARAMETERS
 from core.views import ApiViewSet
@@ -56,15 +56,19 @@ class TimelineViewSet(ApiViewSet):
         # the render cache), so the page query is a plain index walk.
         return self.render_page(queryset.only("id", "reblog_of_id"), StatusSerializer)
 
+    def raw_page(self, sql: str, params: list):
+        page = pagination.paginate_raw(Status, self.request, sql, params)
+        return pagination.set_link(self.render(page, StatusSerializer), self.request, page)
+
     @extend_schema(summary="Home timeline", parameters=TIMELINE_PARAMETERS,
                    responses={200: StatusSerializer(many=True), 403: ERRORS[403]})
     def home(self, request):
-        return self.page(timelines.home(request.user, request.query_params))
+        return self.raw_page(*timelines.home(request.user, request.query_params))
 
     @extend_schema(summary="Public timeline", parameters=TIMELINE_PARAMETERS,
                    responses={200: StatusSerializer(many=True)})
     def public(self, request):
-        return self.page(timelines.public(self.viewer, request.query_params))
+        return self.raw_page(*timelines.public(self.viewer, request.query_params))
 
     @extend_schema(summary="Hashtag timeline", parameters=TIMELINE_PARAMETERS + [
         OpenApiParameter("any[]", str, many=True), OpenApiParameter("all[]", str, many=True),
@@ -78,7 +82,7 @@ class TimelineViewSet(ApiViewSet):
                    responses={200: StatusSerializer(many=True), 404: ERRORS[404]})
     def account_statuses(self, request, pk: str):
         account = get_account(pk)
-        return self.page(timelines.account_statuses(self.viewer, account, request.query_params))
+        return self.raw_page(*timelines.account_statuses(self.viewer, account, request.query_params))
 
     @extend_schema(summary="Statuses the caller favourited (cursor: the favourite id)",
                    parameters=PAGINATION_PARAMETERS,
