@@ -50,8 +50,16 @@ def enabled() -> bool:
     return bool(getattr(settings, "RENDER_CACHE_ENABLED", False)) and isinstance(caches["default"], RedisCache)
 
 
+_clients: dict = {}
+
+
 def _client():
-    return caches["default"]._cache.get_client(write=True)
+    """The Redis client of the default cache (one per process and location: it pools)."""
+    backend = caches["default"]
+    client = _clients.get(tuple(backend._servers))
+    if client is None:
+        client = _clients[tuple(backend._servers)] = backend._cache.get_client(write=True)
+    return client
 
 
 def _prefix() -> str:
