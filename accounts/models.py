@@ -20,9 +20,14 @@ UNRENDERED_USER_FIELDS = frozenset({
 })
 
 
+# Changing these changes what others may see of every status referring to the account.
+STATE_FIELDS = ("is_active", "is_deleted")
+
+
 class UserQuerySet(ForgettingQuerySet):
     render_kind = "a"
     unrendered_fields = UNRENDERED_USER_FIELDS
+    generation_fields = frozenset(STATE_FIELDS)
 
 
 class UserManager(_UM.from_queryset(UserQuerySet)):

@@ -19,6 +19,7 @@ cache is off: every page is rendered from the database, through the same code.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from collections.abc import Iterable
 
@@ -34,6 +35,9 @@ ENTRY_SECONDS = 24 * 3600
 TOMBSTONE_SECONDS = 30
 GENERATION_KEY = "gen"
 
+NONCE_LENGTH = 16  # each stored entry starts with a random nonce: which copy of it this is
+PAGE_SECONDS = 300
+
 # KEYS: entry keys then their tombstone keys; ARGV: seconds, then the values.
 FILL_SCRIPT = """
 local n = #ARGV - 1
@@ -44,6 +48,30 @@ for i = 1, n do
 end
 return n
 """
+
+
+# A cached page: "<generation>\n<entry key> <nonce>\n...\n\n<body>". It is served only while
+# the generation and every entry it was built from (the same copies: same nonces) stand.
+# KEYS: the page key, the generation key.
+PAGE_SCRIPT = """
+local value = redis.call('GET', KEYS[1])
+if not value then return false end
+local split = string.find(value, "\\n\\n", 1, true)
+if not split then return false end
+local generation = redis.call('GET', KEYS[2]) or '0'
+local first = true
+for line in string.gmatch(string.sub(value, 1, split - 1), "[^\\n]+") do
+  if first then
+    if line ~= generation then return false end
+    first = false
+  else
+    local space = string.find(line, " ", 1, true)
+    local key = string.sub(line, 1, space - 1)
+    if redis.call('GETRANGE', key, 0, NONCE_END) ~= string.sub(line, space + 1) then return false end
+  end
+end
+return string.sub(value, split + 2)
+""".replace("NONCE_END", str(NONCE_LENGTH - 1))
 
 
 def enabled() -> bool:
@@ -84,8 +112,9 @@ def get_many(kind: str, pks: Iterable) -> tuple[dict, int]:
     found = {}
     for pk, raw in zip(pks, values[1:], strict=True):
         if raw is not None:
-            entry = orjson.loads(raw)
+            entry = orjson.loads(raw[NONCE_LENGTH:])
             if entry.get("g") == generation:
+                entry["n"] = raw[:NONCE_LENGTH].decode()
                 found[pk] = entry
     return found, generation
 
@@ -100,8 +129,30 @@ def put_many(kind: str, entries: dict, generation: int) -> None:
     if not entries or not enabled() or in_transaction():
         return
     keys = [_key(kind, pk) for pk in entries] + [_tomb(kind, pk) for pk in entries]
-    values = [orjson.dumps({**entry, "g": generation}) for entry in entries.values()]
+    values = []
+    for entry in entries.values():
+        entry["n"] = secrets.token_hex(NONCE_LENGTH // 2)
+        values.append(entry["n"].encode() + orjson.dumps({**entry, "g": generation}))
     _client().eval(FILL_SCRIPT, len(keys), *keys, ENTRY_SECONDS, *values)
+
+
+def entry_key(kind: str, pk) -> str:
+    return _key(kind, pk)
+
+
+def get_page(name: str) -> bytes | None:
+    """A cached page's body, if everything it was built from is unchanged."""
+    if not enabled():
+        return None
+    return _client().eval(PAGE_SCRIPT, 2, f"{_prefix()}:page:{name}", f"{_prefix()}:{GENERATION_KEY}") or None
+
+
+def put_page(name: str, generation: int, entries: list[tuple[str, str | None]], body: bytes) -> None:
+    """Store a page built from `entries` ((entry key, nonce) pairs, all of them stored)."""
+    if not enabled() or in_transaction() or any(nonce is None for _, nonce in entries):
+        return
+    header = "\n".join([str(generation)] + [f"{key} {nonce}" for key, nonce in entries])
+    _client().set(f"{_prefix()}:page:{name}", header.encode() + b"\n\n" + body, ex=PAGE_SECONDS)
 
 
 def _delete(kind: str, pks: list, *, tombstone: bool) -> None:
@@ -149,12 +200,16 @@ def _pks_in_filter(queryset) -> list | None:
 
 class ForgettingQuerySet(models.QuerySet):
     """`update()` drops the render cache entries of the rows it changes (kind `render_kind`),
-    unless it only sets fields no entity shows (`unrendered_fields`)."""
+    unless it only sets fields no entity shows (`unrendered_fields`); setting one of
+    `generation_fields` drops everything."""
 
     render_kind = ""
     unrendered_fields: frozenset[str] = frozenset()
+    generation_fields: frozenset[str] = frozenset()
 
     def update(self, **kwargs):
+        if enabled() and self.generation_fields & set(kwargs):
+            bump_generation()
         if enabled() and not set(kwargs) <= self.unrendered_fields:
             pks = _pks_in_filter(self)
             forget(self.render_kind, pks if pks is not None else self.values_list("pk", flat=True))

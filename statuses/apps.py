@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_delete
 
 
 class StatusesConfig(AppConfig):
@@ -17,3 +18,14 @@ class StatusesConfig(AppConfig):
         forget_on_change(Status, "s", lambda status: status.pk)
         forget_on_change(MediaAttachment, "s", lambda media: media.status_id)
         forget_on_change(EmojiReaction, "s", lambda reaction: reaction.status_id)
+
+        def forget_referring(sender, instance, **kwargs):
+            """Replies and quotes of a deleted status lose their link to it (SET_NULL)."""
+            from django.db.models import Q
+
+            from core.render_cache import forget
+
+            forget("s", Status.objects.filter(Q(in_reply_to_id=instance.pk) | Q(quote_id=instance.pk))
+                   .values_list("pk", flat=True))
+
+        pre_delete.connect(forget_referring, sender=Status, weak=False, dispatch_uid="render-cache:referring")

@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from functools import partial
@@ -30,7 +31,7 @@ from django.db.models.functions import Cast
 from accounts.models import User
 from accounts.serializers import absolute, render_account
 from core import ids, markup, render_cache
-from core.renderers import format_datetime
+from core.renderers import dumps, format_datetime
 from statuses import registry
 from statuses.models import MediaAttachment, Mention, Status, StatusTag
 from statuses.queries import visible_sql
@@ -284,7 +285,15 @@ def base_entries(pks: list, *, with_references: bool = False) -> dict:
     return entries
 
 
-def _entries(kind: str, pks: list, build) -> dict:
+class Sources:
+    """What a rendered page was built from: the generation and the entries (key, nonce)."""
+
+    def __init__(self) -> None:
+        self.generation = 0
+        self.entries: list[tuple[str, str | None]] = []
+
+
+def _entries(kind: str, pks: list, build, sources: Sources | None = None) -> dict:
     """Cached entries of `pks`, the missing ones built with `build(pks)` and stored."""
     found, generation = render_cache.get_many(kind, pks)
     missing = [pk for pk in pks if pk not in found]
@@ -292,6 +301,9 @@ def _entries(kind: str, pks: list, build) -> dict:
         built = build(missing)
         render_cache.put_many(kind, built, generation)
         found.update({pk: entry for pk, entry in built.items() if pk not in found})
+    if sources is not None:
+        sources.generation = generation
+        sources.entries += [(render_cache.entry_key(kind, pk), entry.get("n")) for pk, entry in found.items()]
     return found
 
 
@@ -301,7 +313,7 @@ def _account_entries(pks: list) -> dict:
 
 # -- the page -----------------------------------------------------------------------------------
 
-def _load_statuses(page: list) -> tuple[dict, dict]:
+def _load_statuses(page: list, sources: Sources | None = None) -> tuple[dict, dict]:
     """({pk: entry}, {pk: Ref}) for the page, the reblogged statuses and the quoted ones."""
     entries: dict = {}
     level = list(dict.fromkeys(page))
@@ -309,7 +321,7 @@ def _load_statuses(page: list) -> tuple[dict, dict]:
         wanted = [pk for pk in level if pk not in entries]
         if not wanted:
             break
-        entries.update(_entries(STATUS, wanted, partial(base_entries, with_references=depth == 0)))
+        entries.update(_entries(STATUS, wanted, partial(base_entries, with_references=depth == 0), sources))
         following = []
         for pk in wanted:
             entry = entries.get(pk)
@@ -372,13 +384,15 @@ def _viewer_rows(viewer, inner: list[Ref]) -> tuple[dict, dict]:
     return flags, keys
 
 
-def render_page(viewer, page: list) -> dict:
-    """{pk: Status entity} for the statuses of `page` (pks) as `viewer` (or None) sees them."""
+def render_page(viewer, page: list, sources: Sources | None = None) -> dict:
+    """{pk: Status entity} for the statuses of `page` (pks) as `viewer` (or None) sees them;
+    `sources` collects the entries used (to cache the whole page, see `anonymous_page`)."""
     if not page:
         return {}
-    entries, refs = _load_statuses(page)
+    entries, refs = _load_statuses(page, sources)
     authors = list({ref.account_id for ref in refs.values()} - ({viewer.pk} if viewer else set()))
-    accounts = {pk: entry["d"] for pk, entry in _entries(ACCOUNT, authors, _account_entries).items()}
+    accounts = {pk: entry["d"] for pk, entry
+                in _entries(ACCOUNT, authors, _account_entries, sources).items()}
     if viewer is not None:
         accounts[viewer.pk] = render_account(viewer, viewer)
 
@@ -425,3 +439,20 @@ def render_page(viewer, page: list) -> dict:
         else:
             rendered[pk] = with_quote(pk)
     return rendered
+
+
+def anonymous_page(page: list) -> bytes:
+    """The JSON body of a page of statuses for an anonymous viewer, served whole from the
+    render cache while every entry it was built from and the generation stand.
+
+    Statuses of deactivated accounts and deleted parents or quotes also drop it: they
+    change the generation, or the entries of the statuses that refer to them.
+    """
+    name = hashlib.sha1(b"".join(pk.bytes for pk in page)).hexdigest()
+    body = render_cache.get_page(name)
+    if body is None:
+        sources = Sources()
+        rendered = render_page(None, page, sources)
+        body = dumps([rendered[pk] for pk in page if pk in rendered])
+        render_cache.put_page(name, sources.generation, sources.entries, body)
+    return body

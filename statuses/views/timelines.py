@@ -6,6 +6,7 @@ import re
 
 from django.conf import settings
 from django.db.models import BooleanField, Case, Q, Value, When
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -13,11 +14,11 @@ from rest_framework.response import Response
 from accounts.models import Follow, User
 from accounts.serializers import AccountSerializer
 from accounts.views import get_account
-from core import ids, pagination
+from core import ids, pagination, render_cache
 from core.exceptions import NotFound
 from core.openapi import ERRORS, PAGINATION_PARAMETERS
 from core.views import ApiViewSet
-from statuses import timelines
+from statuses import rendering, timelines
 from statuses.inputs import SearchInput
 from statuses.models import Hashtag, Status
 from statuses.queries import blocked_ids, get_visible_status
@@ -58,7 +59,12 @@ class TimelineViewSet(ApiViewSet):
 
     def raw_page(self, sql: str, params: list):
         page = pagination.paginate_raw(Status, self.request, sql, params)
-        return pagination.set_link(self.render(page, StatusSerializer), self.request, page)
+        if self.viewer is None and render_cache.enabled():
+            body = rendering.anonymous_page([status.pk for status in page])
+            response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        else:
+            response = self.render(page, StatusSerializer)
+        return pagination.set_link(response, self.request, page)
 
     @extend_schema(summary="Home timeline", parameters=TIMELINE_PARAMETERS,
                    responses={200: StatusSerializer(many=True), 403: ERRORS[403]})

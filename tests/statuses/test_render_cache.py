@@ -187,3 +187,44 @@ def _png(data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("red.png", data, content_type="image/png")
+
+
+class TestAnonymousPages:
+    """Whole anonymous pages are cached while every entry they were built from stands."""
+
+    def public(self, anon):
+        response = anon.get("/api/v1/timelines/public")
+        assert response.status_code == 200
+        return {s["id"]: s for s in response.json()}
+
+    def test_a_refilled_entry_is_a_new_copy(self, api, anon, author):
+        status = services.create_status(author, text="hello")
+        assert self.public(anon)[_enc(status)]["favourites_count"] == 0
+        api().post(f"/api/v1/statuses/{_enc(status)}/favourite")
+        assert show(anon, status)["favourites_count"] == 1  # the entry is stored again
+        assert self.public(anon)[_enc(status)]["favourites_count"] == 1
+
+    def test_a_deleted_parent(self, anon, author):
+        parent = services.create_status(author, text="parent")
+        reply = services.create_status(author, text="reply", in_reply_to=parent)
+        assert self.public(anon)[_enc(reply)]["pleroma"]["parent_visible"] is True
+        services.delete_status(author, parent)
+        shown = self.public(anon)[_enc(reply)]
+        assert shown["in_reply_to_id"] is None and shown["pleroma"]["parent_visible"] is False
+
+    def test_a_deactivated_parent_author(self, anon, author):
+        other = UserFactory()
+        parent = services.create_status(other, text="parent")
+        reply = services.create_status(author, text="reply", in_reply_to=parent)
+        assert self.public(anon)[_enc(reply)]["pleroma"]["parent_visible"] is True
+        other.is_active = False
+        other.save()
+        assert self.public(anon)[_enc(reply)]["pleroma"]["parent_visible"] is False
+
+    def test_same_body_as_the_uncached_rendering(self, api, anon, author):
+        for i in range(5):
+            services.create_status(author, text=f"status {i} #tag")
+        cached_page = anon.get("/api/v1/timelines/public").json()
+        assert anon.get("/api/v1/timelines/public").json() == cached_page
+        assert api().get(f"/api/v1/accounts/{_acct(author)}/statuses").json()[0]["content"] \
+            == cached_page[0]["content"]
