@@ -30,7 +30,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.db import connection, models, transaction
 from django.db.models import signals
 
-SHAPE = 1  # bump when a cached entity's shape changes: old entries are then ignored
+SHAPE = 2  # bump when what is stored changes shape: old entries are then never read
 ENTRY_SECONDS = 24 * 3600
 TOMBSTONE_SECONDS = 30
 GENERATION_KEY = "gen"
@@ -112,7 +112,10 @@ def get_many(kind: str, pks: Iterable) -> tuple[dict, int]:
     found = {}
     for pk, raw in zip(pks, values[1:], strict=True):
         if raw is not None:
-            entry = orjson.loads(raw[NONCE_LENGTH:])
+            try:
+                entry = orjson.loads(raw[NONCE_LENGTH:])
+            except orjson.JSONDecodeError:
+                continue  # not ours to read (another version's entry): render it again
             if entry.get("g") == generation:
                 entry["n"] = raw[:NONCE_LENGTH].decode()
                 found[pk] = entry
