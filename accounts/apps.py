@@ -25,7 +25,7 @@ class AccountsConfig(AppConfig):
             """An account (de)activated changes which replies and quotes of it anyone may
             see, on every status that refers to it: drop the whole cache."""
             if instance._state.adding or (update_fields is not None
-                                          and not STATE_FIELDS & set(update_fields)):
+                                          and not set(STATE_FIELDS) & set(update_fields)):
                 return
             before = User.objects.filter(pk=instance.pk).values_list(*STATE_FIELDS).first()
             if before is not None and before != tuple(getattr(instance, f) for f in STATE_FIELDS):

@@ -7,12 +7,13 @@ bookmarks or favourites is the joining row, not the status shown.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from django.conf import settings
 
 from core import ids
+from core.db import fetch_all
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 40
@@ -93,13 +94,18 @@ def set_link(response, request, page: list, cursor: Callable[[Any], Any] = lambd
     return response
 
 
-def paginate_raw(model, request, sql: str, params: list, *, column: str = "s.id",
-                 default: int = DEFAULT_LIMIT, maximum: int = MAX_LIMIT) -> list:
-    """One page of `model.objects.raw(sql)`, newest first, keyed on `column` (a FlakeId).
+class PageRow(NamedTuple):
+    """A row of a raw page: enough for the serializers (which render by id) and cursors."""
 
-    `sql` is a `SELECT ... WHERE <conditions>` without ORDER BY or LIMIT: the cursors are
-    added as further conditions, the same way `paginate` filters a queryset.
-    """
+    pk: Any
+    reblog_of_id: Any
+
+
+def paginate_raw(request, sql: str, params: list, *, column: str = "s.id",
+                 default: int = DEFAULT_LIMIT, maximum: int = MAX_LIMIT) -> list[PageRow]:
+    """One page of a raw `SELECT <id>, <reblog_of_id> ... WHERE <conditions>` (no ORDER BY
+    or LIMIT), newest first, keyed on `column` (a FlakeId): the cursors are added as
+    further conditions, the same way `paginate` filters a queryset."""
     limit = page_limit(request, default, maximum)
     max_id, since_id, min_id = (_cursor(request, n) for n in ("max_id", "since_id", "min_id"))
     conditions, values = [], list(params)
@@ -112,5 +118,6 @@ def paginate_raw(model, request, sql: str, params: list, *, column: str = "s.id"
         values.append(lower)
     order = "ASC" if min_id is not None else "DESC"
     where = "".join(f" AND {condition}" for condition in conditions)
-    rows = list(model.objects.raw(f"{sql}{where} ORDER BY {column} {order} LIMIT %s", [*values, limit]))
+    rows = [PageRow(*row) for row in fetch_all(f"{sql}{where} ORDER BY {column} {order} LIMIT %s",
+                                               [*values, limit])]
     return rows[::-1] if min_id is not None else rows

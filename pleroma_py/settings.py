@@ -27,6 +27,9 @@ ACCOUNT_APPROVAL_REQUIRED = env.bool("PLEROMA_ACCOUNT_APPROVAL_REQUIRED", defaul
 RATE_LIMIT_ENABLED = env.bool("PLEROMA_RATE_LIMIT_ENABLED", default=True)
 # Rendered statuses and accounts kept in Redis (core.render_cache); only with REDIS_URL.
 RENDER_CACHE_ENABLED = env.bool("PLEROMA_RENDER_CACHE", default=True)
+# Timeline queries prepared on the PostgreSQL connection (core.db); off for poolers that
+# cannot carry prepared statements (PgBouncer in transaction mode before 1.21).
+DB_PREPARE = env.bool("PLEROMA_DB_PREPARE", default=True)
 ALLOW_PRIVATE_NETWORKS = env.bool("PLEROMA_ALLOW_PRIVATE_NETWORKS", default=False)
 INSTANCE_NAME = env.str("PLEROMA_INSTANCE_NAME", default="pleroma_py")
 INSTANCE_DESCRIPTION = env.str(

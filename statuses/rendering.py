@@ -24,13 +24,13 @@ from functools import partial
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import CharField, Q, TextField, Value
 from django.db.models.functions import Cast
 
 from accounts.models import User
 from accounts.serializers import absolute, render_account
 from core import ids, markup, render_cache
+from core.db import fetch_all
 from core.renderers import dumps, format_datetime
 from statuses import registry
 from statuses.models import MediaAttachment, Mention, Status, StatusTag
@@ -370,10 +370,8 @@ def _viewer_rows(viewer, inner: list[Ref]) -> tuple[dict, dict]:
                   if (part := viewer_part.rows(viewer, inner)) is not None]
     if not parts:
         return flags, keys
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(f"({sql})" for sql, _ in parts),
-                       [param for _, params in parts for param in params])
-        rows = cursor.fetchall()
+    rows = fetch_all(" UNION ALL ".join(f"({sql})" for sql, _ in parts),
+                     [param for _, params in parts for param in params])
     for key, kind in rows:
         if kind == "t":
             flags["thread_muted"].add(int(key))

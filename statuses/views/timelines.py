@@ -58,7 +58,7 @@ class TimelineViewSet(ApiViewSet):
         return self.render_page(queryset.only("id", "reblog_of_id"), StatusSerializer)
 
     def raw_page(self, sql: str, params: list):
-        page = pagination.paginate_raw(Status, self.request, sql, params)
+        page = pagination.paginate_raw(self.request, sql, params)
         if self.viewer is None and render_cache.enabled():
             body = rendering.anonymous_page([status.pk for status in page])
             response = HttpResponse(body, content_type="application/json; charset=utf-8")

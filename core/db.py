@@ -1,0 +1,42 @@
+"""Hot raw queries: server-side parameters and prepared statements.
+
+Django's PostgreSQL backend binds parameters on the client and prepares nothing (so that
+connection poolers in transaction mode keep working). The few queries every timeline page
+runs (statuses.timelines, statuses.rendering) would be planned again on every request that
+way, and planning them costs more than running them. `fetch_all` runs such a query with
+server-side binding, prepared on the connection (PLEROMA_DB_PREPARE=false turns that off,
+for a pooler that cannot carry prepared statements), through Django's cursor wrapper so
+that errors, transactions and query logging behave as for any other query.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.conf import settings
+from django.db import connection
+
+
+@cache
+def _cursor_class():
+    import psycopg
+
+    class PreparedCursor(psycopg.Cursor):
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True if prepare is None else prepare, binary=binary)
+
+    return PreparedCursor
+
+
+def fetch_all(sql: str, params: list) -> list[tuple]:
+    """The rows of a raw SELECT (`%s` placeholders; lists bind as PostgreSQL arrays)."""
+    if connection.vendor != "postgresql" or not settings.DB_PREPARE:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    connection.ensure_connection()
+    raw = _cursor_class()(connection.connection)
+    wrapped = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+    with wrapped:
+        wrapped.execute(sql, params)
+        return wrapped.fetchall()
