@@ -16,6 +16,8 @@ from functools import cache
 from django.conf import settings
 from django.db import connection
 
+NEVER_BY_COUNT = 2**31 - 1
+
 
 @cache
 def _cursor_class():
@@ -35,6 +37,10 @@ def fetch_all(sql: str, params: list) -> list[tuple]:
             cursor.execute(sql, params)
             return cursor.fetchall()
     connection.ensure_connection()
+    if connection.connection.prepare_threshold is None:
+        # Django turns preparing off on the connection (None); psycopg then ignores
+        # prepare=True too. A threshold no other query reaches prepares only these.
+        connection.connection.prepare_threshold = NEVER_BY_COUNT
     raw = _cursor_class()(connection.connection)
     wrapped = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
     with wrapped:
