@@ -46,15 +46,15 @@ class ListBookmarksInput(serializers.Serializer):
     folder_id = serializers.CharField(required=False, allow_null=True, allow_blank=True)
 
 
-def bookmark_rows(viewer, refs: list):
+def bookmark_rows(viewer, pairs: list):
     """statuses.registry viewer part: the viewer's bookmarks of the page's statuses as
     `("<status id>:<folder id or empty>", "bookmark")` text pairs (the page's viewer query).
     A reblog wrapper shows the bookmark of the status it reblogs (reference §1.7)."""
-    if not refs:
+    if not pairs:
         return None
     return (f"SELECT status_id::text || ':' || coalesce(folder_id::text, ''), 'bookmark'"
             f" FROM {Bookmark._meta.db_table} WHERE user_id = %s AND status_id = ANY(%s)",
-            [viewer.pk, [r.pk for r in refs]])
+            [viewer.pk, [ref.pk for _, ref in pairs]])
 
 
 def apply_bookmarks(viewer, pairs: list, keys: list[str]) -> None:

@@ -59,10 +59,10 @@ def _direct(refs: list) -> list:
     return [r for r in refs if r.context_id and r.visibility == "direct"]
 
 
-def direct_conversation_rows(viewer, refs: list):
+def direct_conversation_rows(viewer, pairs: list):
     """statuses.registry viewer part: the viewer's conversations of the page's direct
     statuses' threads, as `("<context id>:<participation id>", "conversation")` text pairs."""
-    direct = _direct(refs)
+    direct = _direct([ref for _, ref in pairs])
     if not direct:
         return None
     return (f"SELECT c.context_id::text || ':' || p.id::text, 'conversation'"

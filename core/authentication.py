@@ -42,11 +42,9 @@ def lookup_token(raw: str) -> AccessToken | None:
     """The live access token for a raw token string, with its user and app loaded."""
     if not raw or len(raw) > 512:
         return None
-    token = (
-        AccessToken.objects.select_related("user", "application")
-        .filter(token_checksum=token_checksum(raw))
-        .first()
-    )
+    # token_checksum is unique: no ORDER BY (which `.first()` would add, and compile).
+    token = next(iter(AccessToken.objects.select_related("user", "application")
+                      .filter(token_checksum=token_checksum(raw))[:1]), None)
     if token is None or token.expires < timezone.now():
         return None
     return token

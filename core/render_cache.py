@@ -30,12 +30,15 @@ from django.core.cache.backends.redis import RedisCache
 from django.db import connection, models, transaction
 from django.db.models import signals
 
-SHAPE = 2  # bump when what is stored changes shape: old entries are then never read
+SHAPE = 3  # bump when what is stored changes shape: old entries are then never read
 ENTRY_SECONDS = 24 * 3600
 TOMBSTONE_SECONDS = 30
 GENERATION_KEY = "gen"
 
-NONCE_LENGTH = 16  # each stored entry starts with a random nonce: which copy of it this is
+# A stored entry: "<nonce><keys of the entries it refers to>\n<JSON>". The nonce (random)
+# tells which copy of the entry this is; the references let one round trip fetch a page's
+# statuses, the statuses they reblog or quote, and their authors (TREE_SCRIPT).
+NONCE_LENGTH = 16
 PAGE_SECONDS = 300
 
 # KEYS: entry keys then their tombstone keys; ARGV: seconds, then the values.
@@ -74,6 +77,39 @@ return string.sub(value, split + 2)
 """.replace("NONCE_END", str(NONCE_LENGTH - 1))
 
 
+# KEYS: the generation key, then entry keys; ARGV[1]: how many levels of references to
+# follow. Returns the generation, then key, value (or nil) for every entry visited.
+TREE_SCRIPT = """
+local result = {redis.call('GET', KEYS[1]) or '0'}
+local seen = {}
+local level = {}
+for i = 2, #KEYS do level[#level + 1] = KEYS[i] end
+for depth = 1, tonumber(ARGV[1]) do
+  if #level == 0 then break end
+  local values = redis.call('MGET', unpack(level))
+  local following = {}
+  for i, key in ipairs(level) do
+    if not seen[key] then
+      seen[key] = true
+      local value = values[i]
+      result[#result + 1] = key
+      result[#result + 1] = value
+      if value then
+        local newline = string.find(value, "\\n", REFS_START, true)
+        if newline then
+          for ref in string.gmatch(string.sub(value, REFS_START, newline - 1), "%S+") do
+            if not seen[ref] then following[#following + 1] = ref end
+          end
+        end
+      end
+    end
+  end
+  level = following
+end
+return result
+""".replace("REFS_START", str(NONCE_LENGTH + 1))
+
+
 def enabled() -> bool:
     return bool(getattr(settings, "RENDER_CACHE_ENABLED", False)) and isinstance(caches["default"], RedisCache)
 
@@ -102,6 +138,19 @@ def _tomb(kind: str, pk) -> str:
     return f"{_key(kind, pk)}:gone"
 
 
+def _decode(raw: bytes | None, generation: int) -> dict | None:
+    if raw is None:
+        return None
+    try:
+        entry = orjson.loads(raw[raw.index(b"\n", NONCE_LENGTH) + 1:])
+    except (ValueError, orjson.JSONDecodeError):
+        return None  # not ours to read (another version's entry): render it again
+    if entry.get("g") != generation:
+        return None
+    entry["n"] = raw[:NONCE_LENGTH].decode()
+    return entry
+
+
 def get_many(kind: str, pks: Iterable) -> tuple[dict, int]:
     """({pk: entry} for the cached ones of this generation, the generation)."""
     pks = list(pks)
@@ -111,15 +160,22 @@ def get_many(kind: str, pks: Iterable) -> tuple[dict, int]:
     generation = int(values[0] or 0)
     found = {}
     for pk, raw in zip(pks, values[1:], strict=True):
-        if raw is not None:
-            try:
-                entry = orjson.loads(raw[NONCE_LENGTH:])
-            except orjson.JSONDecodeError:
-                continue  # not ours to read (another version's entry): render it again
-            if entry.get("g") == generation:
-                entry["n"] = raw[:NONCE_LENGTH].decode()
-                found[pk] = entry
+        if (entry := _decode(raw, generation)) is not None:
+            found[pk] = entry
     return found, generation
+
+
+def get_tree(kind: str, pks: Iterable, levels: int) -> tuple[dict, int]:
+    """({entry key: entry or None} for `pks` and, `levels` deep, every entry they refer to;
+    the generation), in one round trip."""
+    if not enabled():
+        return {}, 0
+    prefix = _prefix()
+    reply = _script(TREE_SCRIPT)(keys=[f"{prefix}:{GENERATION_KEY}"] + [_key(kind, pk) for pk in pks],
+                                 args=[levels])
+    generation = int(reply[0] or 0)
+    return {key.decode(): _decode(raw, generation) for key, raw in zip(reply[1::2], reply[2::2], strict=True)}, \
+        generation
 
 
 def in_transaction() -> bool:
@@ -127,16 +183,30 @@ def in_transaction() -> bool:
     return any(not block._from_testcase for block in connection.atomic_blocks)
 
 
-def put_many(kind: str, entries: dict, generation: int) -> None:
-    """Store freshly rendered entries (skipped inside a transaction, and for tombstoned keys)."""
+def put_many(kind: str, entries: dict, generation: int, refers_to=None) -> None:
+    """Store freshly rendered entries (skipped inside a transaction, and for tombstoned keys);
+    `refers_to(entry)` names the (kind, pk) of the entries an entry refers to."""
     if not entries or not enabled() or in_transaction():
         return
     keys = [_key(kind, pk) for pk in entries] + [_tomb(kind, pk) for pk in entries]
     values = []
     for entry in entries.values():
         entry["n"] = secrets.token_hex(NONCE_LENGTH // 2)
-        values.append(entry["n"].encode() + orjson.dumps({**entry, "g": generation}))
-    _client().eval(FILL_SCRIPT, len(keys), *keys, ENTRY_SECONDS, *values)
+        refs = " ".join(_key(k, pk) for k, pk in refers_to(entry)) if refers_to else ""
+        values.append(f"{entry['n']}{refs}\n".encode() + orjson.dumps({**entry, "g": generation}))
+    _script(FILL_SCRIPT)(keys=keys, args=[ENTRY_SECONDS, *values])
+
+
+_scripts: dict = {}
+
+
+def _script(source: str):
+    """A Lua script registered once per process (run by its hash: EVALSHA)."""
+    client = _client()
+    script = _scripts.get((id(client), source))
+    if script is None:
+        script = _scripts[(id(client), source)] = client.register_script(source)
+    return script
 
 
 def entry_key(kind: str, pk) -> str:
@@ -147,7 +217,7 @@ def get_page(name: str) -> bytes | None:
     """A cached page's body, if everything it was built from is unchanged."""
     if not enabled():
         return None
-    return _client().eval(PAGE_SCRIPT, 2, f"{_prefix()}:page:{name}", f"{_prefix()}:{GENERATION_KEY}") or None
+    return _script(PAGE_SCRIPT)(keys=[f"{_prefix()}:page:{name}", f"{_prefix()}:{GENERATION_KEY}"]) or None
 
 
 def put_page(name: str, generation: int, entries: list[tuple[str, str | None]], body: bytes) -> None:

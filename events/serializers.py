@@ -61,10 +61,11 @@ def load_events(viewer, statuses: list) -> dict:
     return loaded
 
 
-def participation_rows(viewer, refs: list):
+def participation_rows(viewer, pairs: list):
     """statuses.registry viewer part: the viewer's participations in the page's events, and
     the pending requests of the viewer's own events, as
     `("<status id>\\t<user id>\\t<state>", "event")` text pairs."""
+    refs = [ref for data, ref in pairs if data["pleroma"].get("event")]
     if not refs:
         return None
     own = [r.pk for r in refs if r.account_id == viewer.pk]

@@ -39,9 +39,11 @@ class ViewerPart(NamedTuple):
     """What one viewer alone sees of a status (their bookmark, their reaction, their event
     participation), applied over the cached entity, which is rendered as anonymous.
 
-    `rows(viewer, refs)` returns `(sql, params)`: a SELECT of `(key, kind)` text pairs (kind
+    `rows(viewer, pairs)` returns `(sql, params)`: a SELECT of `(key, kind)` text pairs (kind
     == this part's `kind`), or None when there is nothing to look up; it runs inside the
-    page's one viewer query (a UNION ALL) and is only called with a viewer. `apply(viewer, pairs, keys)` is called for every
+    page's one viewer query (a UNION ALL) and is only called with a viewer. Its `pairs` are
+    `(cached entity, ref)`: a part can skip the statuses whose entity shows nothing it
+    would change (no reactions, no event). `apply(viewer, pairs, keys)` is called for every
     page, anonymous ones included (keys then empty), with `(entity, ref)` pairs of the page's
     statuses (reblogs excluded: wrappers copy from the status they reblog) and changes the
     entities in place. A ref has the Status attributes pk, account_id, reblog_of_id,

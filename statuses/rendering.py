@@ -293,18 +293,36 @@ class Sources:
         self.entries: list[tuple[str, str | None]] = []
 
 
-def _entries(kind: str, pks: list, build, sources: Sources | None = None) -> dict:
-    """Cached entries of `pks`, the missing ones built with `build(pks)` and stored."""
-    found, generation = render_cache.get_many(kind, pks)
+def _entries(kind: str, pks: list, build, sources: Sources | None = None, *,
+             fetched: dict | None = None, refers_to=None) -> dict:
+    """Cached entries of `pks` (from `fetched`, {entry key: entry or None}, when it has
+    looked them up), the missing ones built with `build(pks)` and stored."""
+    keys = {pk: render_cache.entry_key(kind, pk) for pk in pks}
+    fetched = fetched or {}
+    found = {pk: fetched[key] for pk, key in keys.items() if fetched.get(key) is not None}
+    generation = sources.generation if sources is not None else 0
+    unknown = [pk for pk, key in keys.items() if key not in fetched]
+    if unknown:
+        looked_up, generation = render_cache.get_many(kind, unknown)
+        found.update(looked_up)
     missing = [pk for pk in pks if pk not in found]
     if missing:
         built = build(missing)
-        render_cache.put_many(kind, built, generation)
+        render_cache.put_many(kind, built, generation, refers_to)
         found.update({pk: entry for pk, entry in built.items() if pk not in found})
     if sources is not None:
-        sources.generation = generation
-        sources.entries += [(render_cache.entry_key(kind, pk), entry.get("n")) for pk, entry in found.items()]
+        sources.entries += [(keys.get(pk) or render_cache.entry_key(kind, pk), entry.get("n"))
+                            for pk, entry in found.items()]
     return found
+
+
+def _refers_to(entry: dict) -> list[tuple[str, str]]:
+    """The entries a status entry's entity is assembled with: author, reblogged or quoted status."""
+    meta = entry["m"]
+    refs = [(ACCOUNT, meta["a"])]
+    if meta["r"] or meta["q"]:
+        refs.append((STATUS, meta["r"] or meta["q"]))
+    return refs
 
 
 def _account_entries(pks: list) -> dict:
@@ -313,7 +331,7 @@ def _account_entries(pks: list) -> dict:
 
 # -- the page -----------------------------------------------------------------------------------
 
-def _load_statuses(page: list, sources: Sources | None = None) -> tuple[dict, dict]:
+def _load_statuses(page: list, fetched: dict, sources: Sources) -> tuple[dict, dict]:
     """({pk: entry}, {pk: Ref}) for the page, the reblogged statuses and the quoted ones."""
     entries: dict = {}
     level = list(dict.fromkeys(page))
@@ -321,7 +339,8 @@ def _load_statuses(page: list, sources: Sources | None = None) -> tuple[dict, di
         wanted = [pk for pk in level if pk not in entries]
         if not wanted:
             break
-        entries.update(_entries(STATUS, wanted, partial(base_entries, with_references=depth == 0), sources))
+        entries.update(_entries(STATUS, wanted, partial(base_entries, with_references=depth == 0), sources,
+                                fetched=fetched, refers_to=_refers_to))
         following = []
         for pk in wanted:
             entry = entries.get(pk)
@@ -336,13 +355,14 @@ def _load_statuses(page: list, sources: Sources | None = None) -> tuple[dict, di
     return entries, {pk: ref_of(pk, entry["m"]) for pk, entry in entries.items()}
 
 
-def _viewer_rows(viewer, inner: list[Ref]) -> tuple[dict, dict]:
+def _viewer_rows(viewer, pairs: list[tuple[dict, Ref]]) -> tuple[dict, dict]:
     """The viewer's flags for the page's statuses and the viewer parts' keys, one query
     (written as SQL: this runs on every page, and building it with the ORM cost more than
     everything else the page does)."""
     flags = {"favourited": set(), "reblogged": set(), "thread_muted": set(),
              "muted_accounts": set(), "visible": set()}
     keys: dict = {}
+    inner = [ref for _, ref in pairs]
     referenced = list({r.in_reply_to_id for r in inner if r.in_reply_to_id}
                       | {r.quote_id for r in inner if r.quote_id})
     viewer_pk = viewer.pk if viewer is not None else None
@@ -367,7 +387,7 @@ def _viewer_rows(viewer, inner: list[Ref]) -> tuple[dict, dict]:
             parts.append(("SELECT context_id::text, 't' FROM statuses_threadmute WHERE user_id = %s"
                           " AND context_id = ANY(%s)", [viewer_pk, contexts]))
         parts += [part for viewer_part in registry.viewer_parts
-                  if (part := viewer_part.rows(viewer, inner)) is not None]
+                  if (part := viewer_part.rows(viewer, pairs)) is not None]
     if not parts:
         return flags, keys
     rows = fetch_all(" UNION ALL ".join(f"({sql})" for sql, _ in parts),
@@ -387,15 +407,19 @@ def render_page(viewer, page: list, sources: Sources | None = None) -> dict:
     `sources` collects the entries used (to cache the whole page, see `anonymous_page`)."""
     if not page:
         return {}
-    entries, refs = _load_statuses(page, sources)
+    sources = sources if sources is not None else Sources()
+    # The page's statuses, what they reblog and quote, and all their authors: one round trip
+    # when they are all cached (page -> reblogged or quoted -> quoted by those -> authors).
+    fetched, sources.generation = render_cache.get_tree(STATUS, list(dict.fromkeys(page)), 4)
+    entries, refs = _load_statuses(page, fetched, sources)
     authors = list({ref.account_id for ref in refs.values()} - ({viewer.pk} if viewer else set()))
     accounts = {pk: entry["d"] for pk, entry
-                in _entries(ACCOUNT, authors, _account_entries, sources).items()}
+                in _entries(ACCOUNT, authors, _account_entries, sources, fetched=fetched).items()}
     if viewer is not None:
         accounts[viewer.pk] = render_account(viewer, viewer)
 
     inner = [refs[pk] for pk, entry in entries.items() if "d" in entry]
-    flags, keys = _viewer_rows(viewer, inner)
+    flags, keys = _viewer_rows(viewer, [(entries[ref.pk]["d"], ref) for ref in inner])
     data = {}
     for ref in inner:
         status = dict(entries[ref.pk]["d"])

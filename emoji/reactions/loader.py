@@ -29,11 +29,12 @@ def load_reactions(viewer, statuses: list) -> dict:
             for pk in pks}
 
 
-def reaction_rows(viewer, refs: list):
+def reaction_rows(viewer, pairs: list):
     """statuses.registry viewer part: on the page's statuses, the viewer's own reactions
     and those of accounts the viewer blocks or mutes, as
     `("<status>\\t<account>\\t<emoji>\\t<emoji url>", "reaction")` text pairs."""
-    if not refs:
+    reacted = [ref.pk for data, ref in pairs if data["pleroma"]["emoji_reactions"]]
+    if not reacted:
         return None
     return (f"SELECT r.status_id::text || chr(9) || r.account_id::text || chr(9) || r.emoji || chr(9)"
             f" || coalesce(r.emoji_url, ''), 'reaction' FROM {EmojiReaction._meta.db_table} r"
@@ -41,7 +42,7 @@ def reaction_rows(viewer, refs: list):
             f" OR r.account_id IN (SELECT blocked_id FROM accounts_block WHERE blocker_id = %s)"
             f" OR r.account_id IN (SELECT muted_id FROM accounts_mute WHERE muter_id = %s"
             f" AND (expires_at IS NULL OR expires_at > now())))",
-            [[r.pk for r in refs], viewer.pk, viewer.pk, viewer.pk])
+            [reacted, viewer.pk, viewer.pk, viewer.pk])
 
 
 def apply_reactions(viewer, pairs: list, keys: list[str]) -> None:
