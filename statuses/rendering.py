@@ -24,7 +24,7 @@ from functools import partial
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import CharField, Q, TextField, Value
+from django.db.models import CharField, TextField, Value
 from django.db.models.functions import Cast
 
 from accounts.models import User
@@ -254,15 +254,18 @@ def reblog_wrapper(boost: dict, inner: dict, account: dict | None) -> dict:
 
 def base_entries(pks: list, *, with_references: bool = False) -> dict:
     """{pk: entry} rendered from the database for the statuses of `pks` that exist; with
-    `with_references` also for the statuses they reblog and quote (and what those quote),
-    in the same queries."""
-    wanted = Q(pk__in=pks)
-    if with_references:
-        page = Status.objects.filter(pk__in=pks)
-        reblogged = page.filter(reblog_of__isnull=False).values("reblog_of_id")
-        wanted |= (Q(pk__in=reblogged) | Q(pk__in=page.filter(quote__isnull=False).values("quote_id"))
-                   | Q(pk__in=Status.objects.filter(pk__in=reblogged, quote__isnull=False).values("quote_id")))
-    statuses = list(Status.objects.filter(wanted).select_related("application", "in_reply_to_account"))
+    `with_references` also for the statuses they reblog or quote (and what those quote):
+    a query per level, each a lookup by primary key."""
+    rows = Status.objects.select_related("application", "in_reply_to_account")
+    statuses = list(rows.filter(pk__in=pks))
+    level = statuses
+    for _ in range(2 if with_references else 0):
+        have = {s.pk for s in statuses}
+        wanted = {s.reblog_of_id or s.quote_id for s in level} - have - {None}
+        if not wanted:
+            break
+        level = list(rows.filter(pk__in=wanted))
+        statuses += level
     if not statuses:
         return {}
     found = [s.pk for s in statuses]

@@ -187,9 +187,9 @@ class TestPublicTimeline:
     def test_constant_queries(self, anon, size, django_assert_max_num_queries):
         author, viewer = UserFactory(), UserFactory()
         rich_page(author, viewer, size)
-        # rendered from the database: the page, statuses, media, mentions and tags,
-        # reactions, events, accounts, visible parents
-        with django_assert_max_num_queries(8):
+        # rendered from the database: the page, statuses, the statuses they quote, media,
+        # mentions and tags, reactions, events, accounts, visible parents
+        with django_assert_max_num_queries(9):
             response = anon.get("/api/v1/timelines/public", {"limit": size})
         assert len(response.json()) == size
         with django_assert_max_num_queries(2):  # from the render cache: the page, visible parents
@@ -248,7 +248,7 @@ class TestAccountStatuses:
         client = api()
         author = UserFactory()
         rich_page(author, client.user, size)
-        with django_assert_max_num_queries(11):
+        with django_assert_max_num_queries(12):
             response = client.get(f"/api/v1/accounts/{author.nickname}/statuses", {"limit": size})
         assert len(response.json()) == size
         # token, the account (by id, then by nickname), the page, the viewer's flags
@@ -283,9 +283,9 @@ class TestFavourites:
     def test_constant_queries(self, api, size, django_assert_max_num_queries):
         client = api()
         rich_page(UserFactory(), client.user, size)
-        # token, the page, statuses, media, mentions and tags, reactions, events, accounts,
-        # the viewer's flags
-        with django_assert_max_num_queries(9):
+        # token, the page, statuses, the statuses they reblog or quote, media, mentions and
+        # tags, reactions, events, accounts, the viewer's flags
+        with django_assert_max_num_queries(10):
             response = client.get("/api/v1/favourites", {"limit": size})
         assert len(response.json()) == size
         with django_assert_max_num_queries(3):  # token, the page, the viewer's flags
