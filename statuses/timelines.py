@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import User
+from core.db import fetch_all
+from core.pagination import PageRow
 from core.params import get_list, parse_bool
 from statuses.models import Favourite, MediaAttachment, Status, StatusTag
 from statuses.queries import not_muted_sql, visible_sql
@@ -145,3 +147,24 @@ def text_search(viewer: User | None, query: str, *, account: User | None = None)
     if account is not None:
         qs = qs.filter(account=account)
     return qs.order_by("-id")
+
+
+def thread(viewer: User | None, status_id) -> tuple[PageRow | None, list[PageRow]]:
+    """GET /api/v1/statuses/:id/context: the status (None when the viewer may not see it)
+    and the rest of its thread the viewer may see, oldest first, mutes applied."""
+    visible, values = visible_sql(viewer.pk if viewer is not None else None)
+    found = fetch_all(f"SELECT s.id, s.context_id FROM statuses_status s WHERE s.id = %s AND {visible}",
+                      [status_id, *values])
+    if not found:
+        return None, []
+    pk, context_id = found[0]
+    if context_id is None:
+        return PageRow(pk, None), []
+    conditions = ["s.context_id = %s", "s.reblog_of_id IS NULL", "s.id <> %s", visible]
+    values = [context_id, pk, *values]
+    if viewer is not None:
+        muted, muted_values = not_muted_sql(viewer.pk)
+        conditions.append(muted)
+        values += muted_values
+    rows = fetch_all(f"{PAGE_COLUMNS}{' AND '.join(conditions)} ORDER BY s.id", values)
+    return PageRow(pk, None), [PageRow(*row) for row in rows]

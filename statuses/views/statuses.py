@@ -13,7 +13,7 @@ from core.exceptions import NotFound
 from core.openapi import ERRORS, PAGINATION_PARAMETERS
 from core.params import get_list
 from core.views import ApiViewSet
-from statuses import idempotency, services
+from statuses import idempotency, services, timelines
 from statuses.inputs import CreateStatusInput, ReblogInput
 from statuses.models import Favourite, Status
 from statuses.queries import blocked_ids, get_visible_status
@@ -115,12 +115,10 @@ class StatusViewSet(ApiViewSet):
     @extend_schema(summary="Ancestors and descendants of a status",
                    responses={200: ContextSchema, 404: ERRORS[404]})
     def context(self, request, pk: str):
-        status = self.visible(pk)
-        thread: list[Status] = []
-        if status.context_id is not None:
-            thread = list(Status.objects.visible_to(self.viewer).not_muted_by(self.viewer)
-                          .filter(context_id=status.context_id, reblog_of__isnull=True)
-                          .exclude(pk=status.pk).for_api().order_by("id"))
+        status_id = ids.decode(pk)
+        status, thread = timelines.thread(self.viewer, status_id) if status_id else (None, [])
+        if status is None:
+            raise NotFound()
         rendered = self.render(thread).data
         ancestors = [d for s, d in zip(thread, rendered, strict=True) if s.pk < status.pk]
         descendants = [d for s, d in zip(thread, rendered, strict=True) if s.pk > status.pk]
