@@ -5,7 +5,6 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from accounts.follows import active_mutes
-from accounts.serializers import render_account
 from core import ids
 from core.renderers import format_datetime
 
@@ -17,18 +16,6 @@ STATUS_TYPES = frozenset({
 })
 
 
-def render_statuses(viewer, statuses: list, request=None) -> dict:
-    """{status pk: Status entity} for a page's statuses, rendered as one batch."""
-    if not statuses:
-        return {}
-    from statuses.serializers import StatusSerializer
-
-    context = {"request": request, "viewer": viewer}
-    context.update(StatusSerializer.context_for(viewer, statuses, request=request))
-    data = StatusSerializer(statuses, many=True, context=context).data
-    return {status.pk: rendered for status, rendered in zip(statuses, data, strict=True)}
-
-
 class NotificationSerializer(serializers.BaseSerializer):
     """The Notification entity; the page's statuses and mutes are loaded once per page."""
 
@@ -36,10 +23,8 @@ class NotificationSerializer(serializers.BaseSerializer):
     def context_for(cls, viewer, notifications, request=None) -> dict:
         if not notifications:
             return {}
-        unique = {}
-        for n in notifications:
-            if n.status_id and n.status is not None:
-                unique.setdefault(n.status_id, n.status)
+        from statuses.rendering import render_accounts, render_page
+
         accounts = {n.account_id for n in notifications}
         muted = set(active_mutes().filter(muter=viewer, muted_id__in=accounts)
                     .values_list("muted_id", flat=True)) if viewer is not None else set()
@@ -49,24 +34,24 @@ class NotificationSerializer(serializers.BaseSerializer):
         for loader in registry.loaders:
             for pk, fields in loader(list(notifications)).items():
                 extensions.setdefault(pk, {}).update(fields)
-        return {"statuses": render_statuses(viewer, list(unique.values()), request),
+        return {"statuses": render_page(viewer, [n.status_id for n in notifications if n.status_id]),
+                "accounts": render_accounts(viewer, accounts | {n.target_id for n in notifications}),
                 "muted_accounts": muted, "extensions": extensions}
 
     def to_representation(self, n):
-        viewer = self.context.get("viewer")
         data = {
             "id": ids.encode(n.pk),
             "type": n.type,
             "group_key": f"ungrouped-{ids.encode(n.pk)}",
             "created_at": format_datetime(n.created_at),
-            "account": render_account(n.account, viewer),
+            "account": self.context["accounts"].get(n.account_id),
             "pleroma": {"is_seen": n.is_seen,
                         "is_muted": n.account_id in self.context.get("muted_accounts", set())},
         }
         if n.type in STATUS_TYPES or n.status_id:
             data["status"] = self.context.get("statuses", {}).get(n.status_id)
         if n.type == "move":
-            data["target"] = render_account(n.target, viewer) if n.target_id else None
+            data["target"] = self.context["accounts"].get(n.target_id) if n.target_id else None
         if n.type == "pleroma:emoji_reaction":
             data["emoji"] = n.emoji
             data["emoji_url"] = n.emoji_url

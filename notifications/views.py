@@ -43,10 +43,9 @@ LIST_PARAMETERS = [
 
 
 def for_api(qs):
-    # The Status entity reads its application and in_reply_to_account: joined here, or
-    # each notification's status would load them with a query of its own.
-    return qs.select_related("account", "target", "status", "status__account", "status__application",
-                             "status__in_reply_to_account")
+    # Accounts and statuses are rendered by id through the render cache
+    # (NotificationSerializer.context_for): nothing is joined here.
+    return qs
 
 
 class NotificationViewSet(ApiViewSet):

@@ -466,6 +466,17 @@ def render_page(viewer, page: list, sources: Sources | None = None) -> dict:
     return rendered
 
 
+def render_accounts(viewer, pks) -> dict:
+    """{pk: Account entity} from the render cache (the viewer's own account rendered live:
+    it shows owner-only fields), for lists that show accounts beside statuses."""
+    pks = list(dict.fromkeys(pk for pk in pks if pk is not None))
+    others = [pk for pk in pks if viewer is None or pk != viewer.pk]
+    accounts = {pk: entry["d"] for pk, entry in _entries(ACCOUNT, others, _account_entries).items()}
+    if viewer is not None and viewer.pk in pks:
+        accounts[viewer.pk] = render_account(viewer, viewer)
+    return accounts
+
+
 def anonymous_page(page: list) -> bytes:
     """The JSON body of a page of statuses for an anonymous viewer, served whole from the
     render cache while every entry it was built from and the generation stand.
