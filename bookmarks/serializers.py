@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from bookmarks import emojis
 from bookmarks.models import Bookmark, BookmarkFolder
-from core import ids
+from core import ids, sql
 
 
 class BookmarkFolderSerializer(serializers.BaseSerializer):
@@ -52,9 +52,10 @@ def bookmark_rows(viewer, pairs: list):
     A reblog wrapper shows the bookmark of the status it reblogs (reference §1.7)."""
     if not pairs:
         return None
-    return (f"SELECT status_id::text || ':' || coalesce(folder_id::text, ''), 'bookmark'"
-            f" FROM {Bookmark._meta.db_table} WHERE user_id = %s AND status_id = ANY(%s)",
-            [viewer.pk, [ref.pk for _, ref in pairs]])
+    membership, values = sql.in_list("status_id", [ref.pk for _, ref in pairs])
+    return (f"SELECT {sql.text('status_id')} || ':' || coalesce({sql.text('folder_id')}, ''), 'bookmark'"
+            f" FROM {Bookmark._meta.db_table} WHERE user_id = %s AND {membership}",
+            [sql.value(viewer.pk), *values])
 
 
 def apply_bookmarks(viewer, pairs: list, keys: list[str]) -> None:

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from accounts.serializers import render_account
 from conversations.models import Conversation, Participation
+from core import sql
 from core.fields import StringListField
 from statuses.models import Status
 from statuses.serializers import StatusSerializer
@@ -65,10 +66,11 @@ def direct_conversation_rows(viewer, pairs: list):
     direct = _direct([ref for _, ref in pairs])
     if not direct:
         return None
-    return (f"SELECT c.context_id::text || ':' || p.id::text, 'conversation'"
+    membership, values = sql.in_list("c.context_id", {r.context_id for r in direct})
+    return (f"SELECT {sql.text('c.context_id')} || ':' || {sql.text('p.id')}, 'conversation'"
             f" FROM {Participation._meta.db_table} p JOIN {Conversation._meta.db_table} c"
-            f" ON c.id = p.conversation_id WHERE p.user_id = %s AND c.context_id = ANY(%s)",
-            [viewer.pk, list({r.context_id for r in direct})])
+            f" ON c.id = p.conversation_id WHERE p.user_id = %s AND {membership}",
+            [sql.value(viewer.pk), *values])
 
 
 def apply_direct_conversation_ids(viewer, pairs: list, keys: list[str]) -> None:

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 
-from core import ids
+from core import ids, sql
 from core.db import fetch_all
 
 DEFAULT_LIMIT = 20
@@ -101,7 +101,7 @@ class PageRow(NamedTuple):
     reblog_of_id: Any
 
 
-def paginate_raw(request, sql: str, params: list, *, column: str = "s.id",
+def paginate_raw(request, query: str, params: list, *, column: str = "s.id",
                  default: int = DEFAULT_LIMIT, maximum: int = MAX_LIMIT) -> list[PageRow]:
     """One page of a raw `SELECT <id>, <reblog_of_id> ... WHERE <conditions>` (no ORDER BY
     or LIMIT), newest first, keyed on `column` (a FlakeId): the cursors are added as
@@ -111,15 +111,15 @@ def paginate_raw(request, sql: str, params: list, *, column: str = "s.id",
     conditions, values = [], list(params)
     if max_id is not None:
         conditions.append(f"{column} < %s")
-        values.append(max_id)
+        values.append(sql.value(max_id))
     lower = min_id if min_id is not None else since_id
     if lower is not None:
         conditions.append(f"{column} > %s")
-        values.append(lower)
+        values.append(sql.value(lower))
     order = "ASC" if min_id is not None else "DESC"
     where = "".join(f" AND {condition}" for condition in conditions)
     # The limit is written into the statement: a prepared plan then knows how few rows it
     # needs (a parameter there makes PostgreSQL plan for many, in parallel).
-    rows = [PageRow(*row) for row in fetch_all(f"{sql}{where} ORDER BY {column} {order} LIMIT {int(limit)}",
+    rows = [PageRow(sql.as_uuid(pk), sql.as_uuid(reblog_of)) for pk, reblog_of in fetch_all(f"{query}{where} ORDER BY {column} {order} LIMIT {int(limit)}",
                                                values)]
     return rows[::-1] if min_id is not None else rows

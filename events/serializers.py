@@ -8,6 +8,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from rest_framework import serializers
 
 from accounts.serializers import AccountSerializer
+from core import sql
 from core.renderers import format_datetime
 from events.models import Event, Participation
 
@@ -68,11 +69,13 @@ def participation_rows(viewer, pairs: list):
     refs = [ref for data, ref in pairs if data["pleroma"].get("event")]
     if not refs:
         return None
-    own = [r.pk for r in refs if r.account_id == viewer.pk]
-    return (f"SELECT e.status_id::text || chr(9) || p.user_id::text || chr(9) || p.state, 'event'"
+    page, page_values = sql.in_list("e.status_id", [r.pk for r in refs])
+    own, own_values = sql.in_list("e.status_id", [r.pk for r in refs if r.account_id == viewer.pk])
+    tab = sql.tab()
+    return (f"SELECT {sql.text('e.status_id')} || {tab} || {sql.text('p.user_id')} || {tab} || p.state, 'event'"
             f" FROM {Participation._meta.db_table} p JOIN {Event._meta.db_table} e ON e.id = p.event_id"
-            f" WHERE e.status_id = ANY(%s) AND (p.user_id = %s OR (p.state = 'pending' AND e.status_id = ANY(%s)))",
-            [[r.pk for r in refs], viewer.pk, own])
+            f" WHERE {page} AND (p.user_id = %s OR (p.state = 'pending' AND {own}))",
+            [*page_values, sql.value(viewer.pk), *own_values])
 
 
 def apply_participations(viewer, pairs: list, keys: list[str]) -> None:

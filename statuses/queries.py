@@ -123,6 +123,8 @@ ACTIVE_SQL = "EXISTS (SELECT 1 FROM accounts_user au WHERE au.id = {col} AND au.
 
 def visible_sql(viewer_pk, alias: str = "s") -> tuple[str, list]:
     """`visible_to` as a SQL condition on the statuses_status row `alias`, with its params."""
+    from core import sql
+
     s = alias
     active = (f"{ACTIVE_SQL.format(col=f'{s}.account_id')} AND ({s}.reblog_of_account_id IS NULL "
               f"OR {ACTIVE_SQL.format(col=f'{s}.reblog_of_account_id')})")
@@ -139,12 +141,16 @@ def visible_sql(viewer_pk, alias: str = "s") -> tuple[str, list]:
         f"NOT EXISTS (SELECT 1 FROM accounts_block ab WHERE"
         f" (ab.blocker_id = %s AND (ab.blocked_id = {s}.account_id OR ab.blocked_id = {s}.reblog_of_account_id))"
         f" OR (ab.blocked_id = %s AND (ab.blocker_id = {s}.account_id OR ab.blocker_id = {s}.reblog_of_account_id)))")
-    return f"({audience} AND {active} AND {blocks})", [viewer_pk] * 5
+    return f"({audience} AND {active} AND {blocks})", [sql.value(viewer_pk)] * 5
 
 
 def not_muted_sql(viewer_pk, alias: str = "s") -> tuple[str, list]:
     """`not_muted_by` as SQL: no statuses (or reblogs of statuses) of accounts muted now."""
+    from django.utils import timezone
+
+    from core import sql
+
     s = alias
     return (f"NOT EXISTS (SELECT 1 FROM accounts_mute am WHERE am.muter_id = %s"
             f" AND (am.muted_id = {s}.account_id OR am.muted_id = {s}.reblog_of_account_id)"
-            f" AND (am.expires_at IS NULL OR am.expires_at > now()))", [viewer_pk])
+            f" AND (am.expires_at IS NULL OR am.expires_at > %s))", [sql.value(viewer_pk), sql.value(timezone.now())])

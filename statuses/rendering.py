@@ -26,10 +26,11 @@ from typing import NamedTuple
 from django.conf import settings
 from django.db.models import CharField, TextField, Value
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.serializers import absolute, render_account
-from core import ids, markup, render_cache
+from core import ids, markup, render_cache, sql
 from core.db import fetch_all
 from core.renderers import dumps, format_datetime
 from statuses import registry
@@ -370,30 +371,32 @@ def _viewer_rows(viewer, pairs: list[tuple[dict, Ref]]) -> tuple[dict, dict]:
                       | {r.quote_id for r in inner if r.quote_id})
     viewer_pk = viewer.pk if viewer is not None else None
     parts: list[tuple[str, list]] = []
+
+    def part(column: str, kind: str, table: str, owner: str, key: str, keys: list, extra: str = "",
+             extra_values: tuple = ()):
+        membership, values = sql.in_list(key, keys)
+        parts.append((f"SELECT {sql.text(column)}, '{kind}' FROM {table} WHERE {owner} = %s AND {membership}{extra}",
+                      [sql.value(viewer_pk), *values, *extra_values]))
+
     if referenced:
         visible, params = visible_sql(viewer_pk)
-        parts.append((f"SELECT s.id::text, 'v' FROM statuses_status s WHERE s.id = ANY(%s) AND {visible}",
-                      [referenced, *params]))
+        membership, values = sql.in_list("s.id", referenced)
+        parts.append((f"SELECT {sql.text('s.id')}, 'v' FROM statuses_status s WHERE {membership} AND {visible}",
+                      [*values, *params]))
     if viewer is not None and inner:
         pks = [r.pk for r in inner]
         contexts = list({r.context_id for r in inner if r.context_id})
-        authors = list({r.account_id for r in inner})
-        parts += [
-            ("SELECT status_id::text, 'f' FROM statuses_favourite WHERE account_id = %s AND status_id = ANY(%s)",
-             [viewer_pk, pks]),
-            ("SELECT reblog_of_id::text, 'r' FROM statuses_status WHERE account_id = %s AND reblog_of_id = ANY(%s)",
-             [viewer_pk, pks]),
-            ("SELECT muted_id::text, 'm' FROM accounts_mute WHERE muter_id = %s AND muted_id = ANY(%s)"
-             " AND (expires_at IS NULL OR expires_at > now())", [viewer_pk, authors]),
-        ]
+        part("status_id", "f", "statuses_favourite", "account_id", "status_id", pks)
+        part("reblog_of_id", "r", "statuses_status", "account_id", "reblog_of_id", pks)
+        part("muted_id", "m", "accounts_mute", "muter_id", "muted_id", list({r.account_id for r in inner}),
+             " AND (expires_at IS NULL OR expires_at > %s)", (sql.value(timezone.now()),))
         if contexts:
-            parts.append(("SELECT context_id::text, 't' FROM statuses_threadmute WHERE user_id = %s"
-                          " AND context_id = ANY(%s)", [viewer_pk, contexts]))
+            part("context_id", "t", "statuses_threadmute", "user_id", "context_id", contexts)
         parts += [part for viewer_part in registry.viewer_parts
                   if (part := viewer_part.rows(viewer, pairs)) is not None]
     if not parts:
         return flags, keys
-    rows = fetch_all(" UNION ALL ".join(f"({sql})" for sql, _ in parts),
+    rows = fetch_all(" UNION ALL ".join(part_sql for part_sql, _ in parts),
                      [param for _, params in parts for param in params])
     for key, kind in rows:
         if kind == "t":

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import User
+from core import sql
 from core.db import fetch_all
 from core.pagination import PageRow
 from core.params import get_list, parse_bool
@@ -53,8 +54,9 @@ def filters_sql(params) -> tuple[list[str], list]:
         conditions.append("NOT s.local")
     excluded = [v for v in get_list(params, "exclude_visibilities") if v in MASTODON_VISIBILITIES]
     if excluded:
-        conditions.append("NOT (s.visibility = ANY(%s))")
-        values.append(excluded)
+        condition, condition_values = sql.in_list("s.visibility", excluded)
+        conditions.append(f"NOT ({condition})")
+        values += condition_values
     return conditions, values
 
 
@@ -71,8 +73,7 @@ def _page_sql(viewer: User | None, params, conditions: list[str], values: list, 
     return PAGE_COLUMNS + " AND ".join(conditions + extra), values + extra_values
 
 
-FOLLOWED_SQL = ("(SELECT coalesce(array_agg(followed_id), '{{}}') FROM accounts_follow"
-                " WHERE follower_id = %s AND state = 'accept'{extra})::uuid[]")
+FOLLOWS = "SELECT followed_id FROM accounts_follow WHERE follower_id = %s AND state = 'accept'"
 
 
 def home(viewer: User, params) -> tuple[str, list]:
@@ -83,18 +84,22 @@ def home(viewer: User, params) -> tuple[str, list]:
     index in id order and stops after the page; in SQL rather than through the ORM because
     building this query cost more than running it.
     """
-    conditions = [
-        f"(s.account_id = %s OR s.account_id = ANY({FOLLOWED_SQL.format(extra='')}))",
-        f"NOT (s.reblog_of_id IS NOT NULL AND s.account_id = ANY("
-        f"{FOLLOWED_SQL.format(extra=' AND NOT show_reblogs')}))",
-    ]
-    return _page_sql(viewer, params, conditions, [viewer.pk, viewer.pk, viewer.pk])
+    if sql.postgres():
+        def followed(extra: str = "") -> str:  # an array, computed once (an InitPlan)
+            return f"s.account_id = ANY((SELECT coalesce(array_agg(followed_id), '{{}}') FROM ({FOLLOWS}{extra}) f)::uuid[])"
+    else:
+        def followed(extra: str = "") -> str:
+            return f"s.account_id IN ({FOLLOWS}{extra})"
+    conditions = [f"(s.account_id = %s OR {followed()})",
+                  f"NOT (s.reblog_of_id IS NOT NULL AND {followed(' AND NOT show_reblogs')})"]
+    return _page_sql(viewer, params, conditions, [sql.value(viewer.pk)] * 3)
 
 
 def public(viewer: User | None, params) -> tuple[str, list]:
     """Public posts (and local-only ones for logged-in users); no reblogs."""
     shown = ["public", "local"] if viewer is not None else ["public"]
-    return _page_sql(viewer, params, ["s.visibility = ANY(%s)", "s.reblog_of_id IS NULL"], [shown])
+    shown_sql, shown_values = sql.in_list("s.visibility", shown)
+    return _page_sql(viewer, params, [shown_sql, "s.reblog_of_id IS NULL"], shown_values)
 
 
 def hashtag(viewer: User | None, tag: str, params):
@@ -117,7 +122,7 @@ def hashtag(viewer: User | None, tag: str, params):
 
 def account_statuses(viewer: User | None, account: User, params) -> tuple[str, list]:
     """GET /api/v1/accounts/:id/statuses: pinned, exclude_replies, exclude_reblogs, tagged."""
-    conditions, values = ["s.account_id = %s"], [account.pk]
+    conditions, values = ["s.account_id = %s"], [sql.value(account.pk)]
     if parse_bool(params.get("pinned")):
         conditions.append("s.pinned_at IS NOT NULL")
     if parse_bool(params.get("exclude_replies")):
@@ -154,17 +159,17 @@ def thread(viewer: User | None, status_id) -> tuple[PageRow | None, list[PageRow
     and the rest of its thread the viewer may see, oldest first, mutes applied."""
     visible, values = visible_sql(viewer.pk if viewer is not None else None)
     found = fetch_all(f"SELECT s.id, s.context_id FROM statuses_status s WHERE s.id = %s AND {visible}",
-                      [status_id, *values])
+                      [sql.value(status_id), *values])
     if not found:
         return None, []
-    pk, context_id = found[0]
+    pk, context_id = sql.as_uuid(found[0][0]), found[0][1]
     if context_id is None:
         return PageRow(pk, None), []
     conditions = ["s.context_id = %s", "s.reblog_of_id IS NULL", "s.id <> %s", visible]
-    values = [context_id, pk, *values]
+    values = [context_id, sql.value(pk), *values]
     if viewer is not None:
         muted, muted_values = not_muted_sql(viewer.pk)
         conditions.append(muted)
         values += muted_values
     rows = fetch_all(f"{PAGE_COLUMNS}{' AND '.join(conditions)} ORDER BY s.id", values)
-    return PageRow(pk, None), [PageRow(*row) for row in rows]
+    return PageRow(pk, None), [PageRow(sql.as_uuid(a), sql.as_uuid(b)) for a, b in rows]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from core import ids
+from django.utils import timezone
+
+from core import ids, sql
 from emoji.reactions.services import Entry, entries_for
 from statuses.models import EmojiReaction
 
@@ -36,13 +38,15 @@ def reaction_rows(viewer, pairs: list):
     reacted = [ref.pk for data, ref in pairs if data["pleroma"]["emoji_reactions"]]
     if not reacted:
         return None
-    return (f"SELECT r.status_id::text || chr(9) || r.account_id::text || chr(9) || r.emoji || chr(9)"
-            f" || coalesce(r.emoji_url, ''), 'reaction' FROM {EmojiReaction._meta.db_table} r"
-            f" WHERE r.status_id = ANY(%s) AND (r.account_id = %s"
+    membership, values = sql.in_list("r.status_id", reacted)
+    tab, me = sql.tab(), sql.value(viewer.pk)
+    return (f"SELECT {sql.text('r.status_id')} || {tab} || {sql.text('r.account_id')} || {tab} || r.emoji"
+            f" || {tab} || coalesce(r.emoji_url, ''), 'reaction' FROM {EmojiReaction._meta.db_table} r"
+            f" WHERE {membership} AND (r.account_id = %s"
             f" OR r.account_id IN (SELECT blocked_id FROM accounts_block WHERE blocker_id = %s)"
             f" OR r.account_id IN (SELECT muted_id FROM accounts_mute WHERE muter_id = %s"
-            f" AND (expires_at IS NULL OR expires_at > now())))",
-            [reacted, viewer.pk, viewer.pk, viewer.pk])
+            f" AND (expires_at IS NULL OR expires_at > %s)))",
+            [*values, me, me, me, sql.value(timezone.now())])
 
 
 def apply_reactions(viewer, pairs: list, keys: list[str]) -> None:
