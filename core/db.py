@@ -30,9 +30,14 @@ def _cursor_class():
     return PreparedCursor
 
 
-def fetch_all(sql: str, params: list) -> list[tuple]:
-    """The rows of a raw SELECT (`%s` placeholders; lists bind as PostgreSQL arrays)."""
-    if connection.vendor != "postgresql" or not settings.DB_PREPARE:
+def fetch_all(sql: str, params: list, *, prepare: bool = True) -> list[tuple]:
+    """The rows of a raw SELECT (`%s` placeholders; lists bind as PostgreSQL arrays).
+
+    `prepare=False` for a statement whose best plan depends on its parameters: a prepared
+    statement falls back to one generic plan after five runs, planned without them. (The
+    timeline statements write their viewer into the text instead: core.sql.uuid_literal.)
+    """
+    if connection.vendor != "postgresql" or not settings.DB_PREPARE or not prepare:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()

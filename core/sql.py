@@ -28,6 +28,18 @@ def value(v):
     return v
 
 
+def uuid_literal(pk: uuid.UUID) -> str:
+    """A UUID written into the statement (its text is only hex digits and dashes).
+
+    Timeline statements name their viewer this way: PostgreSQL then plans each viewer's
+    statement with the viewer known, and the plan it keeps for a prepared statement is the
+    index walk that stops after the page (with the viewer as a parameter, its generic plan
+    on a small table read every followed status and sorted them).
+    """
+    pk = pk if isinstance(pk, uuid.UUID) else uuid.UUID(str(pk))
+    return f"'{pk}'::uuid" if postgres() else f"'{pk.hex}'"
+
+
 def in_list(column: str, values: Iterable) -> tuple[str, list]:
     """`column` is one of `values`, as (sql, params)."""
     values = [value(v) for v in values]

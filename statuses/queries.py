@@ -121,8 +121,9 @@ def is_visible(viewer, status) -> bool:
 ACTIVE_SQL = "EXISTS (SELECT 1 FROM accounts_user au WHERE au.id = {col} AND au.is_active)"
 
 
-def visible_sql(viewer_pk, alias: str = "s") -> tuple[str, list]:
-    """`visible_to` as a SQL condition on the statuses_status row `alias`, with its params."""
+def visible_sql(viewer_pk, alias: str = "s", *, inline: bool = False) -> tuple[str, list]:
+    """`visible_to` as a SQL condition on the statuses_status row `alias`, with its params
+    (with `inline`, the viewer is written into the condition: core.sql.uuid_literal)."""
     from core import sql
 
     s = alias
@@ -141,16 +142,21 @@ def visible_sql(viewer_pk, alias: str = "s") -> tuple[str, list]:
         f"NOT EXISTS (SELECT 1 FROM accounts_block ab WHERE"
         f" (ab.blocker_id = %s AND (ab.blocked_id = {s}.account_id OR ab.blocked_id = {s}.reblog_of_account_id))"
         f" OR (ab.blocked_id = %s AND (ab.blocker_id = {s}.account_id OR ab.blocker_id = {s}.reblog_of_account_id)))")
-    return f"({audience} AND {active} AND {blocks})", [sql.value(viewer_pk)] * 5
+    condition = f"({audience} AND {active} AND {blocks})"
+    if inline:
+        return condition.replace("%s", sql.uuid_literal(viewer_pk)), []
+    return condition, [sql.value(viewer_pk)] * 5
 
 
-def not_muted_sql(viewer_pk, alias: str = "s") -> tuple[str, list]:
+def not_muted_sql(viewer_pk, alias: str = "s", *, inline: bool = False) -> tuple[str, list]:
     """`not_muted_by` as SQL: no statuses (or reblogs of statuses) of accounts muted now."""
     from django.utils import timezone
 
     from core import sql
 
     s = alias
-    return (f"NOT EXISTS (SELECT 1 FROM accounts_mute am WHERE am.muter_id = %s"
+    muter = sql.uuid_literal(viewer_pk) if inline else "%s"
+    return (f"NOT EXISTS (SELECT 1 FROM accounts_mute am WHERE am.muter_id = {muter}"
             f" AND (am.muted_id = {s}.account_id OR am.muted_id = {s}.reblog_of_account_id)"
-            f" AND (am.expires_at IS NULL OR am.expires_at > %s))", [sql.value(viewer_pk), sql.value(timezone.now())])
+            f" AND (am.expires_at IS NULL OR am.expires_at > %s))",
+            ([] if inline else [sql.value(viewer_pk)]) + [sql.value(timezone.now())])

@@ -63,17 +63,17 @@ def filters_sql(params) -> tuple[list[str], list]:
 def _page_sql(viewer: User | None, params, conditions: list[str], values: list, *,
               muting: bool = True) -> tuple[str, list]:
     """The page query: the given conditions, visibility, mutes (unless with_muted), filters."""
-    visible, visible_values = visible_sql(viewer.pk if viewer is not None else None)
+    visible, visible_values = visible_sql(viewer.pk if viewer is not None else None, inline=True)
     conditions, values = [*conditions, visible], [*values, *visible_values]
     if muting and viewer is not None and not parse_bool(params.get("with_muted")):
-        muted, muted_values = not_muted_sql(viewer.pk)
+        muted, muted_values = not_muted_sql(viewer.pk, inline=True)
         conditions.append(muted)
         values += muted_values
     extra, extra_values = filters_sql(params)
     return PAGE_COLUMNS + " AND ".join(conditions + extra), values + extra_values
 
 
-FOLLOWS = "SELECT followed_id FROM accounts_follow WHERE follower_id = %s AND state = 'accept'"
+FOLLOWS = "SELECT followed_id FROM accounts_follow WHERE follower_id = {viewer} AND state = 'accept'"
 
 
 def home(viewer: User, params) -> tuple[str, list]:
@@ -84,15 +84,17 @@ def home(viewer: User, params) -> tuple[str, list]:
     index in id order and stops after the page; in SQL rather than through the ORM because
     building this query cost more than running it.
     """
+    me = sql.uuid_literal(viewer.pk)
+    follows = FOLLOWS.format(viewer=me)
     if sql.postgres():
         def followed(extra: str = "") -> str:  # an array, computed once (an InitPlan)
-            return f"s.account_id = ANY((SELECT coalesce(array_agg(followed_id), '{{}}') FROM ({FOLLOWS}{extra}) f)::uuid[])"
+            return f"s.account_id = ANY((SELECT coalesce(array_agg(followed_id), '{{}}') FROM ({follows}{extra}) f)::uuid[])"
     else:
         def followed(extra: str = "") -> str:
-            return f"s.account_id IN ({FOLLOWS}{extra})"
-    conditions = [f"(s.account_id = %s OR {followed()})",
+            return f"s.account_id IN ({follows}{extra})"
+    conditions = [f"(s.account_id = {me} OR {followed()})",
                   f"NOT (s.reblog_of_id IS NOT NULL AND {followed(' AND NOT show_reblogs')})"]
-    return _page_sql(viewer, params, conditions, [sql.value(viewer.pk)] * 3)
+    return _page_sql(viewer, params, conditions, [])
 
 
 def public(viewer: User | None, params) -> tuple[str, list]:
@@ -122,7 +124,7 @@ def hashtag(viewer: User | None, tag: str, params):
 
 def account_statuses(viewer: User | None, account: User, params) -> tuple[str, list]:
     """GET /api/v1/accounts/:id/statuses: pinned, exclude_replies, exclude_reblogs, tagged."""
-    conditions, values = ["s.account_id = %s"], [sql.value(account.pk)]
+    conditions, values = [f"s.account_id = {sql.uuid_literal(account.pk)}"], []
     if parse_bool(params.get("pinned")):
         conditions.append("s.pinned_at IS NOT NULL")
     if parse_bool(params.get("exclude_replies")):
@@ -171,5 +173,5 @@ def thread(viewer: User | None, status_id) -> tuple[PageRow | None, list[PageRow
         muted, muted_values = not_muted_sql(viewer.pk)
         conditions.append(muted)
         values += muted_values
-    rows = fetch_all(f"{PAGE_COLUMNS}{' AND '.join(conditions)} ORDER BY s.id", values)
+    rows = fetch_all(f"{PAGE_COLUMNS}{' AND '.join(conditions)} ORDER BY s.id", values, prepare=False)
     return PageRow(pk, None), [PageRow(sql.as_uuid(a), sql.as_uuid(b)) for a, b in rows]
