@@ -94,6 +94,11 @@ def set_link(response, request, page: list, cursor: Callable[[Any], Any] = lambd
     return response
 
 
+# Markers a raw page query may hold inside a subquery, replaced by the cursor conditions,
+# the order and the limit (statuses.timelines.home reads each author's newest statuses).
+CURSOR_MARK, ORDER_MARK, LIMIT_MARK = "/*cursor*/", "/*order*/", "/*limit*/"
+
+
 class PageRow(NamedTuple):
     """A row of a raw page: enough for the serializers (which render by id) and cursors."""
 
@@ -104,22 +109,34 @@ class PageRow(NamedTuple):
 def paginate_raw(request, query: str, params: list, *, column: str = "s.id",
                  default: int = DEFAULT_LIMIT, maximum: int = MAX_LIMIT) -> list[PageRow]:
     """One page of a raw `SELECT <id>, <reblog_of_id> ... WHERE <conditions>` (no ORDER BY
-    or LIMIT), newest first, keyed on `column` (a FlakeId): the cursors are added as
-    further conditions, the same way `paginate` filters a queryset."""
-    limit = page_limit(request, default, maximum)
-    max_id, since_id, min_id = (_cursor(request, n) for n in ("max_id", "since_id", "min_id"))
-    conditions, values = [], list(params)
+    or LIMIT), newest first, keyed on `column` (a FlakeId), with the request's cursors."""
+    cursors = {name: _cursor(request, name) for name in ("max_id", "since_id", "min_id")}
+    statement, values = page_statement(query, params, column=column,
+                                       limit=page_limit(request, default, maximum), **cursors)
+    rows = [PageRow(sql.as_uuid(pk), sql.as_uuid(reblog_of)) for pk, reblog_of in fetch_all(statement, values)]
+    return rows[::-1] if cursors["min_id"] is not None else rows
+
+
+def page_statement(query: str, params: list, *, limit: int, column: str = "s.id", max_id=None,
+                   since_id=None, min_id=None) -> tuple[str, list]:
+    """The statement of one page: the cursors added as further conditions (the same way
+    `paginate` filters a queryset), the order and the limit. A query that reads a page from
+    each of several subqueries marks where their cursor conditions, order and limit go
+    (CURSOR_MARK, ORDER_MARK, LIMIT_MARK). With `min_id` the page comes oldest first."""
+    conditions, cursor_values = [], []
     if max_id is not None:
         conditions.append(f"{column} < %s")
-        values.append(sql.value(max_id))
+        cursor_values.append(sql.value(max_id))
     lower = min_id if min_id is not None else since_id
     if lower is not None:
         conditions.append(f"{column} > %s")
-        values.append(sql.value(lower))
+        cursor_values.append(sql.value(lower))
     order = "ASC" if min_id is not None else "DESC"
     where = "".join(f" AND {condition}" for condition in conditions)
+    values = [*params, *cursor_values]
+    if CURSOR_MARK in query:  # the subquery (after the query's own parameters) gets them too
+        query = query.replace(CURSOR_MARK, where).replace(ORDER_MARK, order).replace(LIMIT_MARK, str(int(limit)))
+        values = [*params, *cursor_values, *cursor_values]
     # The limit is written into the statement: a prepared plan then knows how few rows it
     # needs (a parameter there makes PostgreSQL plan for many, in parallel).
-    rows = [PageRow(sql.as_uuid(pk), sql.as_uuid(reblog_of)) for pk, reblog_of in fetch_all(f"{query}{where} ORDER BY {column} {order} LIMIT {int(limit)}",
-                                               values)]
-    return rows[::-1] if min_id is not None else rows
+    return f"{query}{where} ORDER BY {column} {order} LIMIT {int(limit)}", values

@@ -47,7 +47,15 @@ def rich_page(author, viewer, count):
 
 
 class TestHomeTimeline:
-    """GET /api/v1/timelines/home"""
+    """GET /api/v1/timelines/home, read both ways: each followed author's newest statuses
+    merged (few follows) and the primary key walked backwards (many)."""
+
+    @pytest.fixture(autouse=True, params=["per-author", "index-walk"])
+    def plan(self, request, monkeypatch):
+        from statuses import timelines
+
+        monkeypatch.setattr(timelines, "FEW_FOLLOWS", 10**6 if request.param == "per-author" else -1)
+        return request.param
 
     def test_shows_own_and_followed_statuses_and_reblogs(self, api, post, follow):
         client = api(scopes=["read:statuses"])
@@ -148,11 +156,12 @@ class TestHomeTimeline:
                                     for a in authors[:10] for o in originals[:10]])
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE statuses_status")
+        from core.pagination import page_statement
         from statuses import timelines
 
-        sql, params = timelines.home(viewer, {})
+        statement, params = page_statement(*timelines.home(viewer, {}), limit=20)
         with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN {sql} ORDER BY s.id DESC LIMIT 20", params)
+            cursor.execute(f"EXPLAIN {statement}", params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert "Seq Scan on statuses_status" not in plan, plan
 
