@@ -1,49 +1,32 @@
-"""Timeline queries: home, public, hashtag, an account's statuses, favourites.
+"""Timeline queries: home, public, hashtag, an account's statuses, a thread, favourites.
 
-Each returns a queryset ordered by the caller's pagination (keyset on the status id, or on
-the Favourite id for favourites); the views page and render them.
+The status timelines are SQL (`(sql, params)` selecting `s.id, s.reblog_of_id` for
+`core.pagination.paginate_raw`; the rules are `statuses.queries.visible_sql` and
+`not_muted_sql`, twins of the ORM's `visible_to`): building them with the ORM cost more
+than running them. Favourites and search stay querysets (paged on the Favourite id, or by
+offset). The views render the pages through statuses.rendering.
 """
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from accounts.models import User
 from core import pagination, sql
 from core.db import fetch_all
 from core.pagination import PageRow
 from core.params import get_list, parse_bool
-from statuses.models import Favourite, MediaAttachment, Status, StatusTag
+from statuses.models import Favourite, Status
 from statuses.queries import not_muted_sql, visible_sql
 
 MASTODON_VISIBILITIES = ("public", "unlisted", "private", "direct", "local", "list")
-
-
-def apply_filters(qs, params, *, prefix: str = ""):
-    """The shared timeline parameters: only_media, local, remote, exclude_visibilities[]."""
-    if parse_bool(params.get("only_media")):
-        qs = qs.filter(Exists(MediaAttachment.objects.filter(status_id=OuterRef(f"{prefix}pk"))))
-    if parse_bool(params.get("local")):
-        qs = qs.filter(**{f"{prefix}local": True})
-    if parse_bool(params.get("remote")):
-        qs = qs.filter(**{f"{prefix}local": False})
-    excluded = [v for v in get_list(params, "exclude_visibilities") if v in MASTODON_VISIBILITIES]
-    if excluded:
-        qs = qs.exclude(**{f"{prefix}visibility__in": excluded})
-    return qs
-
-
-def _muting(qs, viewer, params):
-    if viewer is None or parse_bool(params.get("with_muted")):
-        return qs
-    return qs.not_muted_by(viewer)
 
 
 PAGE_COLUMNS = "SELECT s.id, s.reblog_of_id FROM statuses_status s WHERE "
 
 
 def filters_sql(params) -> tuple[list[str], list]:
-    """`apply_filters` as SQL conditions on the statuses_status row `s`."""
+    """The shared timeline parameters: only_media, local, remote, exclude_visibilities[]."""
     conditions: list[str] = []
     values: list = []
     if parse_bool(params.get("only_media")):
@@ -118,22 +101,28 @@ def public(viewer: User | None, params) -> tuple[str, list]:
     return _page_sql(viewer, params, [shown_sql, "s.reblog_of_id IS NULL"], shown_values)
 
 
-def hashtag(viewer: User | None, tag: str, params):
-    """Public posts with `#tag`; `any[]` adds tags, `all[]` requires them, `none[]` excludes them."""
-    def tagged(names):
-        return Exists(StatusTag.objects.filter(status_id=OuterRef("pk"),
-                                               hashtag__name__in=[n.lower() for n in names]))
+TAGGED = ("EXISTS (SELECT 1 FROM statuses_statustag st JOIN statuses_hashtag h ON h.id = st.hashtag_id"
+          " WHERE st.status_id = s.id AND {names})")
 
-    names = [tag] + list(get_list(params, "any"))
-    shown = ["public", "local"] if viewer is not None else ["public"]
-    qs = Status.objects.filter(tagged(names), visibility__in=shown, reblog_of__isnull=True)
+
+def hashtag(viewer: User | None, tag: str, params) -> tuple[str, list]:
+    """Public posts with `#tag`; `any[]` adds tags, `all[]` requires them, `none[]` excludes them."""
+    conditions: list[str] = []
+    values: list = []
+
+    def tagged(names, *, negate: bool = False) -> None:
+        membership, names_values = sql.in_list("h.name", [str(n).lower() for n in names])
+        conditions.append(("NOT " if negate else "") + TAGGED.format(names=membership))
+        values.extend(names_values)
+
+    tagged([tag, *get_list(params, "any")])
     for name in get_list(params, "all"):
-        qs = qs.filter(tagged([name]))
+        tagged([name])
     none = list(get_list(params, "none"))
     if none:
-        qs = qs.exclude(tagged(none))
-    qs = qs.visible_to(viewer)
-    return apply_filters(_muting(qs, viewer, params), params)
+        tagged(none, negate=True)
+    shown, shown_values = sql.in_list("s.visibility", ["public", "local"] if viewer is not None else ["public"])
+    return _page_sql(viewer, params, [*conditions, shown, "s.reblog_of_id IS NULL"], [*values, *shown_values])
 
 
 def account_statuses(viewer: User | None, account: User, params) -> tuple[str, list]:

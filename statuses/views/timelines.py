@@ -52,13 +52,8 @@ class TimelineViewSet(ApiViewSet):
     anonymous_actions = ("public", "hashtag", "account_statuses")
     serializer_class = StatusSerializer
 
-    def page(self, queryset):
-        # Only the page's ids are read here: statuses.rendering renders them (mostly from
-        # the render cache), so the page query is a plain index walk.
-        return self.render_page(queryset.only("id", "reblog_of_id"), StatusSerializer)
-
-    def raw_page(self, sql: str, params: list):
-        page = pagination.paginate_raw(self.request, sql, params)
+    def page(self, query: str, params: list):
+        page = pagination.paginate_raw(self.request, query, params)
         if self.viewer is None and render_cache.enabled():
             body = rendering.anonymous_page([status.pk for status in page])
             response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -69,26 +64,26 @@ class TimelineViewSet(ApiViewSet):
     @extend_schema(summary="Home timeline", parameters=TIMELINE_PARAMETERS,
                    responses={200: StatusSerializer(many=True), 403: ERRORS[403]})
     def home(self, request):
-        return self.raw_page(*timelines.home(request.user, request.query_params))
+        return self.page(*timelines.home(request.user, request.query_params))
 
     @extend_schema(summary="Public timeline", parameters=TIMELINE_PARAMETERS,
                    responses={200: StatusSerializer(many=True)})
     def public(self, request):
-        return self.raw_page(*timelines.public(self.viewer, request.query_params))
+        return self.page(*timelines.public(self.viewer, request.query_params))
 
     @extend_schema(summary="Hashtag timeline", parameters=TIMELINE_PARAMETERS + [
         OpenApiParameter("any[]", str, many=True), OpenApiParameter("all[]", str, many=True),
         OpenApiParameter("none[]", str, many=True)],
         responses={200: StatusSerializer(many=True)})
     def hashtag(self, request, tag: str):
-        return self.page(timelines.hashtag(self.viewer, tag.lstrip("#"), request.query_params))
+        return self.page(*timelines.hashtag(self.viewer, tag.lstrip("#"), request.query_params))
 
     @extend_schema(summary="An account's statuses (:id may be a nickname)",
                    parameters=ACCOUNT_STATUS_PARAMETERS,
                    responses={200: StatusSerializer(many=True), 404: ERRORS[404]})
     def account_statuses(self, request, pk: str):
         account = get_account(pk)
-        return self.raw_page(*timelines.account_statuses(self.viewer, account, request.query_params))
+        return self.page(*timelines.account_statuses(self.viewer, account, request.query_params))
 
     @extend_schema(summary="Statuses the caller favourited (cursor: the favourite id)",
                    parameters=PAGINATION_PARAMETERS,
