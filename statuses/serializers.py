@@ -10,8 +10,8 @@ from rest_framework import serializers
 
 from core import ids
 from statuses import rendering
+from statuses.entities import plain_text, render_media
 from statuses.models import Status
-from statuses.rendering import plain_text, render_media
 
 __all__ = ["MediaAttachmentSerializer", "StatusSerializer", "StatusSourceSerializer",
            "plain_text", "render_media"]

@@ -158,7 +158,7 @@ class TestConsistency:
         assert not cached(STATUS, status.pk)
 
     def test_a_stale_reader_cannot_store_after_a_commit(self, author, django_capture_on_commit_callbacks):
-        from statuses.rendering import base_entries
+        from statuses.entities import base_entries
 
         status = services.create_status(author, text="hello")
         stale = base_entries([status.pk])  # read before the writer commits
