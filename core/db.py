@@ -30,14 +30,14 @@ def _cursor_class():
     return PreparedCursor
 
 
-def fetch_all(sql: str, params: list, *, prepare: bool = True) -> list[tuple]:
+def fetch_all(sql: str, params: list) -> list[tuple]:
     """The rows of a raw SELECT (`%s` placeholders; lists bind as PostgreSQL arrays).
 
-    `prepare=False` for a statement whose best plan depends on its parameters: a prepared
-    statement falls back to one generic plan after five runs, planned without them. (The
-    timeline statements write their viewer into the text instead: core.sql.uuid_literal.)
+    A prepared statement falls back to one generic plan after five runs, planned without
+    its parameters: statements whose best plan depends on whose data they read write the
+    viewer into their text instead (core.sql.uuid_literal), as the timelines do.
     """
-    if connection.vendor != "postgresql" or not settings.DB_PREPARE or not prepare:
+    if connection.vendor != "postgresql" or not settings.DB_PREPARE:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()

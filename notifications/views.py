@@ -42,12 +42,6 @@ LIST_PARAMETERS = [
 ]
 
 
-def for_api(qs):
-    # Accounts and statuses are rendered by id through the render cache
-    # (NotificationSerializer.context_for): nothing is joined here.
-    return qs
-
-
 class NotificationViewSet(ApiViewSet):
     """The caller's notifications: list, show, dismiss, clear, destroy_multiple."""
 
@@ -76,13 +70,13 @@ class NotificationViewSet(ApiViewSet):
         visibilities = get_list(params, "exclude_visibilities")
         if visibilities:
             qs = qs.exclude(status__visibility__in=visibilities)
-        return self.render_page(for_api(qs))
+        return self.render_page(qs)
 
     @extend_schema(summary="One of the caller's notifications", parameters=[NOTIFICATION_ID],
                    responses={200: NotificationSchema, 403: ERRORS[403], 404: ERRORS[404]})
     def retrieve(self, request, pk: str):
         notification = services.get_own_notification(request.user, pk)
-        return self.render(for_api(Notification.objects.filter(pk=notification.pk)).get())
+        return self.render(notification)
 
     @extend_schema(summary="Delete one notification", parameters=[NOTIFICATION_ID], request=None,
                    responses={200: EMPTY, 403: ERRORS[403], 404: ERRORS[404]})
@@ -132,10 +126,10 @@ class PleromaNotificationViewSet(ApiViewSet):
         params = self.params()
         if params.get("id") not in (None, ""):
             notification = services.read_one(request.user, params["id"])
-            return self.render(for_api(Notification.objects.filter(pk=notification.pk)).get())
+            return self.render(notification)
         if params.get("max_id") not in (None, ""):
             read = services.read_up_to(request.user, params["max_id"])
-            return self.render(list(for_api(Notification.objects.filter(pk__in=[n.pk for n in read]))
+            return self.render(list(Notification.objects.filter(pk__in=[n.pk for n in read])
                                     .order_by("-id")))
         raise BadRequest("Missing parameter: id or max_id")
 

@@ -82,10 +82,10 @@ class StatusQuerySet(ForgettingQuerySet):
         return self.exclude(account_id__in=mutes).exclude(reblog_of_account_id__in=mutes)
 
     def for_api(self):
-        """The select_related set StatusSerializer reads. Reblogged and quoted statuses,
-        media, mentions and tags are loaded for the whole page by
-        StatusSerializer.context_for, so the page query joins no other statuses."""
-        return self.select_related("account", "application", "in_reply_to_account")
+        """Statuses for a view that renders them and may act on them: with their author, whom
+        the actions notify. The entity itself is rendered by id (statuses.rendering, from the
+        render cache or one batch of queries), so nothing it shows is joined here."""
+        return self.select_related("account")
 
 
 def get_visible_status(viewer, status_id, *, for_api: bool = True):

@@ -162,7 +162,7 @@ def text_search(viewer: User | None, query: str, *, account: User | None = None)
 def thread(viewer: User | None, status_id) -> tuple[PageRow | None, list[PageRow]]:
     """GET /api/v1/statuses/:id/context: the status (None when the viewer may not see it)
     and the rest of its thread the viewer may see, oldest first, mutes applied."""
-    visible, values = visible_sql(viewer.pk if viewer is not None else None)
+    visible, values = visible_sql(viewer.pk if viewer is not None else None, inline=True)
     found = fetch_all(f"SELECT s.id, s.context_id FROM statuses_status s WHERE s.id = %s AND {visible}",
                       [sql.value(status_id), *values])
     if not found:
@@ -173,8 +173,8 @@ def thread(viewer: User | None, status_id) -> tuple[PageRow | None, list[PageRow
     conditions = ["s.context_id = %s", "s.reblog_of_id IS NULL", "s.id <> %s", visible]
     values = [context_id, sql.value(pk), *values]
     if viewer is not None:
-        muted, muted_values = not_muted_sql(viewer.pk)
+        muted, muted_values = not_muted_sql(viewer.pk, inline=True)
         conditions.append(muted)
         values += muted_values
-    rows = fetch_all(f"{PAGE_COLUMNS}{' AND '.join(conditions)} ORDER BY s.id", values, prepare=False)
+    rows = fetch_all(f"{PAGE_COLUMNS}{' AND '.join(conditions)} ORDER BY s.id", values)
     return PageRow(pk, None), [PageRow(sql.as_uuid(a), sql.as_uuid(b)) for a, b in rows]

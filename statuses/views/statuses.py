@@ -25,9 +25,8 @@ MULTIFETCH_LIMIT = 100
 
 
 def status_response(view, status: Status, **extra) -> Response:
-    """Render one status freshly loaded with everything the serializer reads."""
-    fresh = Status.objects.for_api().filter(pk=status.pk).first() or status
-    return view.render(fresh, StatusSerializer, **extra)
+    """Render one status after a write: the entity is read by id, so it shows the write."""
+    return view.render(status, StatusSerializer, **extra)
 
 
 class StatusViewSet(ApiViewSet):
