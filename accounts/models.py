@@ -22,6 +22,7 @@ from core.render_cache import ForgettingQuerySet
 UNRENDERED_USER_FIELDS = frozenset({
     "last_active_at", "last_login", "password", "email", "password_reset_pending",
     "settings_store", "notification_settings", "registration_reason",
+    "inbox", "shared_inbox", "followers_address", "public_key_id", "public_key_pem", "last_fetched_at",
 })
 
 
@@ -61,7 +62,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         ORGANIZATION = "Organization"
 
     id = FlakeIdField(primary_key=True)
-    nickname = models.CharField(max_length=64, unique=True)
+    nickname = models.CharField(max_length=255, unique=True)  # local: nick; remote: nick@host
     email = models.EmailField(max_length=254, unique=True, null=True, blank=True)
     display_name = models.CharField(max_length=200, blank=True, default="")
     note = models.TextField(blank=True, default="")  # bio as typed (source.note)
@@ -121,6 +122,19 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     created_at = models.DateTimeField(default=timezone.now)
 
+    # remote accounts (federation fills these; all empty for local accounts)
+    domain = models.CharField(max_length=255, null=True, blank=True)  # null = local
+    remote_ap_id = models.CharField(max_length=2000, null=True, blank=True, unique=True)
+    inbox = models.CharField(max_length=2000, blank=True, default="")
+    shared_inbox = models.CharField(max_length=2000, blank=True, default="")
+    remote_url = models.CharField(max_length=2000, blank=True, default="")  # profile page
+    followers_address = models.CharField(max_length=2000, blank=True, default="")
+    public_key_id = models.CharField(max_length=2000, blank=True, default="")
+    public_key_pem = models.TextField(blank=True, default="")
+    remote_avatar = models.CharField(max_length=2000, blank=True, default="")  # hotlinked URLs
+    remote_header = models.CharField(max_length=2000, blank=True, default="")
+    last_fetched_at = models.DateTimeField(null=True, blank=True)
+
     USERNAME_FIELD = "nickname"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["email"]
@@ -128,7 +142,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     objects = UserManager()
 
     class Meta:
-        indexes = [models.Index(fields=["created_at"])]
+        indexes = [models.Index(fields=["created_at"]), models.Index(fields=["domain"])]
 
     def __str__(self) -> str:
         return self.nickname
@@ -153,20 +167,34 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.is_active and self.is_staff
 
     @property
+    def is_local(self) -> bool:
+        return not self.domain
+
+    @property
     def ap_id(self) -> str:
+        if self.domain:
+            return self.remote_ap_id or ""
         return f"{settings.PLEROMA_URL}/users/{self.nickname}"
 
     @property
     def acct(self) -> str:
-        return self.nickname
+        return self.nickname  # remote nicknames are already nick@host
+
+    @property
+    def short_nickname(self) -> str:
+        return self.nickname.split("@", 1)[0]
 
     @property
     def fqn(self) -> str:
-        return f"{self.nickname}@{settings.INSTANCE_DOMAIN}"
+        return self.nickname if self.domain else f"{self.nickname}@{settings.INSTANCE_DOMAIN}"
+
+    @property
+    def profile_url(self) -> str:
+        return (self.remote_url or self.ap_id) if self.domain else self.ap_id
 
     @property
     def can_log_in(self) -> bool:
-        return self.is_active and not self.is_deleted
+        return self.is_active and not self.is_deleted and not self.domain
 
     @property
     def mfa_enabled(self) -> bool:

@@ -18,6 +18,19 @@ own_counters: list[Callable] = []
 # accounts.security.remove_account_data, in registration order, each safe to run again.
 account_data_removers: list[Callable] = []
 
+# Functions value -> User | None finding an account of another server by `nick@host` or
+# actor URL (fetching it when needed); federation registers one.
+account_resolvers: list[Callable] = []
+
+
+def resolve_remote_account(value: str) -> User | None:
+    """The account elsewhere `value` names, through the registered resolvers."""
+    for resolve in account_resolvers:
+        found = resolve(value)
+        if found is not None:
+            return found
+    return None
+
 
 class Relationships(Protocol):
     """What accounts asks of the relationships app (which depends on accounts)."""

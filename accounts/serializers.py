@@ -45,8 +45,8 @@ def render_account(user: User, viewer=None, relationship: dict | None = None,
         followers_count = 0
     if not own and user.hide_follows and user.hide_follows_count:
         following_count = 0
-    avatar = image_url(user.avatar, DEFAULT_AVATAR)
-    header = image_url(user.header, DEFAULT_BANNER)
+    avatar = user.remote_avatar or image_url(user.avatar, DEFAULT_AVATAR)
+    header = user.remote_header or image_url(user.header, DEFAULT_BANNER)
     pleroma = {
         "ap_id": user.ap_id,
         "also_known_as": list(user.also_known_as),
@@ -66,7 +66,7 @@ def render_account(user: User, viewer=None, relationship: dict | None = None,
         "avatar_description": user.avatar_description,
         "header_description": user.header_description,
         "location": user.location or None,
-        "is_local": True,
+        "is_local": user.is_local,
         "permit_followback": user.permit_followback,
     }
     if own or user.show_role:
@@ -79,7 +79,7 @@ def render_account(user: User, viewer=None, relationship: dict | None = None,
               "pleroma": source_pleroma}
     data = {
         "id": ids.encode(user.pk),
-        "username": user.nickname,
+        "username": user.short_nickname,
         "acct": user.acct,
         "display_name": display_name,
         "locked": user.locked,
@@ -88,7 +88,7 @@ def render_account(user: User, viewer=None, relationship: dict | None = None,
         "discoverable": user.discoverable,
         "created_at": format_datetime(user.created_at),
         "note": note_html,
-        "url": user.ap_id,
+        "url": user.profile_url,
         "uri": user.ap_id,
         "avatar": avatar,
         "avatar_static": avatar,

@@ -11,7 +11,7 @@ from oauth2_provider.models import AccessToken
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from accounts import profile, services
+from accounts import profile, registry, services
 from accounts.inputs import RegisterAccountInput, UpdateCredentialsInput
 from accounts.models import User
 from accounts.serializers import AccountSerializer, CredentialAccountSerializer, render_token
@@ -35,14 +35,17 @@ WITH_RELATIONSHIPS = OpenApiParameter("with_relationships", bool,
 
 
 def get_account(value: str) -> User:
-    """A visible local account by FlakeId or nickname; deleted/deactivated ones are 404."""
+    """A visible account by FlakeId, nickname or stored `nick@host`; deleted/deactivated ones are 404."""
     pk = ids.decode(value)
     user = None
     if pk is not None:
         user = User.objects.filter(pk=pk).first()
     if user is None:
-        nickname = value.split("@")[0] if value.endswith("@" + settings.INSTANCE_DOMAIN) else value
-        user = User.objects.filter(nickname=nickname.lstrip("@")).first()
+        nickname = (value.split("@")[0] if value.endswith("@" + settings.INSTANCE_DOMAIN) else value).lstrip("@")
+        if "@" in nickname:  # nick@host: an account of another server, as stored
+            user = User.objects.filter(nickname__iexact=nickname, domain__isnull=False).first()
+        else:
+            user = User.objects.filter(nickname=nickname).first()
     if user is None or user.is_deleted or not user.is_active:
         raise NotFound()
     return user
@@ -126,4 +129,14 @@ class AccountViewSet(ApiViewSet):
         acct = request.query_params.get("acct", "")
         if not acct:
             raise NotFound()
-        return self.render(get_account(acct))
+        try:
+            return self.render(get_account(acct))
+        except NotFound:
+            # An account elsewhere is fetched for signed-in callers only (Pleroma's
+            # limit_to_local_content default: anonymous lookups stay local).
+            if self.viewer is None or "@" not in acct.lstrip("@"):
+                raise
+        found = registry.resolve_remote_account(acct)
+        if found is None or not found.is_active:
+            raise NotFound()
+        return self.render(found)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -73,21 +74,40 @@ def check_url(url: str) -> str:
     return url
 
 
+# sign(method, url, body) -> headers to add: called for every request sent, redirects
+# included, so that a signature always names the URL it is sent to (federation signs).
+Signer = Callable[[str, str, bytes | None], dict]
+
+
 def get(url: str, *, max_bytes: int = 10_000_000, timeout: float = 10.0,
-        headers: dict | None = None) -> Fetched:
+        headers: dict | None = None, sign: Signer | None = None) -> Fetched:
     """GET a public URL, following redirects (each checked), reading at most max_bytes."""
-    sent = {"User-Agent": USER_AGENT.format(url=settings.PLEROMA_URL), **(headers or {})}
+    return request("GET", url, max_bytes=max_bytes, timeout=timeout, headers=headers, sign=sign)
+
+
+def post(url: str, body: bytes, *, max_bytes: int = 1_000_000, timeout: float = 10.0,
+         headers: dict | None = None, sign: Signer | None = None) -> Fetched:
+    """POST `body` to a public URL; redirects are not followed (the answer is returned)."""
+    return request("POST", url, body=body, max_bytes=max_bytes, timeout=timeout, headers=headers,
+                   sign=sign)
+
+
+def request(method: str, url: str, *, body: bytes | None = None, max_bytes: int = 10_000_000,
+            timeout: float = 10.0, headers: dict | None = None, sign: Signer | None = None) -> Fetched:
+    """One outbound request through the address checks and the size and time bounds."""
+    base = {"User-Agent": USER_AGENT.format(url=settings.PLEROMA_URL), **(headers or {})}
     for _ in range(MAX_REDIRECTS + 1):
         check_url(url)
+        sent = {**base, **(sign(method, url, body) if sign is not None else {})}
         try:
-            response = requests.get(url, headers=sent, timeout=timeout, stream=True,
-                                    allow_redirects=False)
+            response = requests.request(method, url, data=body, headers=sent, timeout=timeout,
+                                        stream=True, allow_redirects=False)
         except requests.Timeout as exc:
             raise RemoteTimeout() from exc
         except requests.RequestException as exc:
             raise OutboundError(f"Remote fetch failed: {exc.__class__.__name__}") from exc
         with response:
-            if response.is_redirect and response.headers.get("Location"):
+            if method == "GET" and response.is_redirect and response.headers.get("Location"):
                 url = urljoin(url, response.headers["Location"])
                 continue
             declared = response.headers.get("Content-Length")

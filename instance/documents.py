@@ -40,7 +40,7 @@ def streaming_url() -> str:
 
 
 def local_users():
-    return User.objects.filter(is_active=True, is_deleted=False)
+    return User.objects.filter(is_active=True, is_deleted=False, domain__isnull=True)
 
 
 def stats() -> dict:

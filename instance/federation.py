@@ -1,5 +1,5 @@
 """Discovery documents other servers and remote-follow forms read: webfinger, host-meta,
-the ActivityPub actor of each local user, and the remote-follow landing page."""
+and the remote-follow landing page (actor documents are federation's)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,8 @@ from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from accounts.activitypub import actor_document
 from accounts.models import User
 
-AP_TYPES = ("application/activity+json", "application/ld+json")
 LD_TYPE = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
 SUBSCRIBE_REL = "http://ostatus.org/schema/1.0/subscribe"
 _ACCT = re.compile(r"^(?:acct:)?@?(?P<nick>[^@\s]+)(?:@(?P<host>[^@\s]+))?$")
@@ -86,24 +84,6 @@ def host_meta(request):
             '<XRD xmlns="http://docs.oasis-open.org/ns/xri/xrd-1.0">'
             f'<Link rel="lrdd" type="application/xrd+xml" template={quoteattr(template)}/></XRD>')
     return HttpResponse(body, content_type="application/xrd+xml; charset=utf-8")
-
-
-def _wants_activitypub(request) -> bool:
-    accept = request.headers.get("Accept", "")
-    return any(kind in accept for kind in AP_TYPES)
-
-
-@require_GET
-def actor(request, nickname: str):
-    """GET /users/:nickname: the actor for ActivityPub clients, a profile page for browsers."""
-    user = _local_user(nickname)
-    if _wants_activitypub(request):
-        if user is None:
-            return JsonResponse({"error": "Not found"}, status=404)
-        return JsonResponse(actor_document(user), content_type="application/activity+json")
-    if user is None:
-        return render(request, "instance/not_found.html", status=404)
-    return render(request, "instance/profile.html", {"profile": user, "ap_id": user.ap_id})
 
 
 @require_GET

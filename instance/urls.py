@@ -16,10 +16,9 @@ urlpatterns = [
     # nodeinfo (core.middleware strips the `.json` suffix)
     path(".well-known/nodeinfo", NodeinfoViewSet.as_view({"get": "links"})),
     path("nodeinfo/<str:version>", NodeinfoViewSet.as_view({"get": "show"})),
-    # webfinger, host-meta, actors, remote follow
+    # webfinger, host-meta, remote follow (actors are in federation/urls.py)
     path(".well-known/webfinger", federation.webfinger),
     path(".well-known/host-meta", federation.host_meta),
-    path("users/<str:nickname>", federation.actor),
     path("ostatus_subscribe", federation.ostatus_subscribe),
     # one-time password reset links (`manage.py user reset_password`)
     path("auth/password", password_reset_page),

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "accounts",
     "oauth",
     "relationships",
+    "federation",
     "statuses",
     "notifications",
     "emoji",

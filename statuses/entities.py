@@ -68,6 +68,9 @@ class MentionedAccount(NamedTuple):
 
     pk: uuid.UUID
     nickname: str
+    # Remote mentions are not stored yet (no inbox): local accounts have neither.
+    domain: str | None = None
+    remote_ap_id: str | None = None
 
     acct = property(User.acct.fget)
     ap_id = property(User.ap_id.fget)

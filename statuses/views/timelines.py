@@ -126,7 +126,7 @@ class SearchViewSet(ApiViewSet):
             return result
         window = slice(offset, offset + limit)
         if wanted in (None, "accounts"):
-            accounts = list(self.accounts(query, data.get("following"))[window])
+            accounts = list(self.accounts(query, data.get("following"), resolve=data.get("resolve"))[window])
             result["accounts"] = self.render(accounts, AccountSerializer).data
         if wanted in (None, "statuses"):
             account = None
@@ -158,13 +158,24 @@ class SearchViewSet(ApiViewSet):
         except NotFound:
             return None
 
-    def accounts(self, query: str, following: bool):
+    def accounts(self, query: str, following: bool, *, resolve: bool = False):
+        from accounts.registry import resolve_remote_account
+
         term = query.lstrip("@")
         nickname, _, host = term.partition("@")
-        if host and host != settings.INSTANCE_DOMAIN:
-            return User.objects.none()
-        qs = User.objects.filter(is_active=True, is_deleted=False).filter(
-            Q(nickname__istartswith=nickname) | Q(display_name__istartswith=term))
+        remote = query.startswith(("http://", "https://")) or (host and host.lower() != settings.INSTANCE_DOMAIN)
+        if remote:
+            # An account elsewhere: as stored, or fetched (WebFinger, then its actor) when
+            # `resolve` is asked by a signed-in caller (reference/federation.md §7).
+            found = resolve_remote_account(query) if resolve and self.viewer is not None else None
+            if found is not None:
+                qs = User.objects.filter(pk=found.pk, is_active=True, is_deleted=False)
+            else:
+                qs = User.objects.filter(is_active=True, is_deleted=False, domain__isnull=False,
+                                         nickname__iexact=term)
+        else:
+            qs = User.objects.filter(is_active=True, is_deleted=False).filter(
+                Q(nickname__istartswith=nickname) | Q(display_name__istartswith=term))
         if self.viewer is not None:
             blocks, blockers = blocked_ids(self.viewer)
             qs = qs.exclude(pk__in=blocks).exclude(pk__in=blockers)

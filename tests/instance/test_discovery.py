@@ -1,4 +1,4 @@
-"""Nodeinfo, webfinger, host-meta, actors and the remote-follow landing page."""
+"""Nodeinfo, webfinger, host-meta and the remote-follow landing page (actors: tests/federation)."""
 
 from xml.etree import ElementTree
 
@@ -124,52 +124,6 @@ class TestHostMeta:
         link = ElementTree.fromstring(response.content).find(f"{XRD}Link")
         assert link.get("rel") == "lrdd"
         assert link.get("template") == f"{settings.PLEROMA_URL}/.well-known/webfinger?resource={{uri}}"
-
-
-class TestActor:
-    """GET /users/:nickname"""
-
-    def test_serves_the_activitypub_actor(self, anon):
-        user = UserFactory(nickname="dora", display_name="Dora", note_html="<p>hi</p>", locked=True,
-                           also_known_as=["https://old.example/users/dora"])
-        for accept in ("application/activity+json",
-                       'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'):
-            response = anon.get("/users/dora", HTTP_ACCEPT=accept)
-            assert response.status_code == 200
-            assert response["Content-Type"].startswith("application/activity+json")
-            body = response.json()
-            assert body["id"] == user.ap_id
-            assert body["type"] == "Person"
-            assert body["preferredUsername"] == "dora"
-            assert body["name"] == "Dora"
-            assert body["summary"] == "<p>hi</p>"
-            assert body["url"] == user.ap_id
-            assert body["inbox"] == f"{user.ap_id}/inbox"
-            assert body["outbox"] == f"{user.ap_id}/outbox"
-            assert body["followers"] == f"{user.ap_id}/followers"
-            assert body["following"] == f"{user.ap_id}/following"
-            assert body["alsoKnownAs"] == ["https://old.example/users/dora"]
-            assert body["manuallyApprovesFollowers"] is True
-            assert body["icon"]["url"].endswith("/static/images/avi.png")
-            assert body["image"]["type"] == "Image"
-            assert "movedTo" not in body
-
-    def test_shows_where_a_moved_account_went(self, anon):
-        UserFactory(nickname="mover", moved_to="https://new.example/users/mover")
-        body = anon.get("/users/mover", HTTP_ACCEPT="application/activity+json").json()
-        assert body["movedTo"] == "https://new.example/users/mover"
-
-    def test_unknown_users_get_a_json_404(self, anon):
-        response = anon.get("/users/nobody", HTTP_ACCEPT="application/activity+json")
-        assert response.status_code == 404
-        assert response.json() == {"error": "Not found"}
-
-    def test_browsers_get_a_profile_page(self, anon):
-        UserFactory(nickname="erin", display_name="Erin <b>")
-        response = anon.get("/users/erin", HTTP_ACCEPT="text/html")
-        assert response.status_code == 200
-        assert response["Content-Type"].startswith("text/html")
-        assert b"Erin &lt;b&gt;" in response.content
 
 
 class TestOstatusSubscribe:

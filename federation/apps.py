@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+
+
+class FederationConfig(AppConfig):
+    """ActivityPub server to server: keys, documents, signatures, remote actors."""
+
+    name = "federation"
+
+    def ready(self) -> None:
+        from django.db import transaction
+        from django.db.models.signals import post_save
+
+        from accounts import registry
+        from accounts.models import User
+        from federation import resolver
+
+        registry.account_resolvers.append(resolver.resolve_account)
+
+        def account_created(sender, instance, created, raw=False, **kwargs):
+            """A new local account gets its keypair from a task once the row is committed
+            (generating an RSA key is too slow for the request); documents that need it
+            first make it on the spot (federation.keys.key_for_user)."""
+            if not created or raw or instance.domain:
+                return
+            from federation import tasks
+
+            user_id = str(instance.pk)
+            transaction.on_commit(lambda: tasks.create_actor_key.delay(user_id))
+
+        post_save.connect(account_created, sender=User, weak=False, dispatch_uid="federation:actor-key")

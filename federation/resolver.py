@@ -1,0 +1,55 @@
+"""Finding accounts of other servers for the client API (reference/federation.md §1.1, §7):
+`nick@host` by WebFinger then a signed fetch of its actor, or an actor URL; stored as User
+rows with a domain and refreshed when stale."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from accounts import remote
+from accounts.models import User
+from federation import actors
+
+
+def _acct_of(value: str) -> tuple[str, str] | None:
+    nick, host = remote.split_acct(value.removeprefix("acct:"))
+    if not nick or host is None or remote.is_local_host(host):
+        return None
+    return nick, host.lower()
+
+
+def resolve_account(value: str) -> User | None:
+    """The remote account `value` names (`nick@host`, `@nick@host`, `acct:` form or an actor
+    URL), fetched when unknown or stale; None when it cannot be found."""
+    value = (value or "").strip()
+    if value.startswith(("http://", "https://")):
+        if value.startswith(f"{settings.PLEROMA_URL}/"):
+            return None
+        try:
+            return actors.get_or_fetch_by_ap_id(value)
+        except actors.ActorError:
+            return None
+    acct = _acct_of(value)
+    if acct is None:
+        return None
+    nick, host = acct
+    known = User.objects.filter(nickname__iexact=f"{nick}@{host}", domain__isnull=False).first()
+    if known is not None and known.remote_ap_id:
+        try:
+            return actors.get_or_fetch_by_ap_id(known.remote_ap_id)
+        except actors.ActorError:
+            return known
+    try:
+        document = remote.finger(nick, host)
+    except remote.RemoteNotFound:
+        return None
+    link = next((item for item in document.get("links") or [] if isinstance(item, dict)
+                 and item.get("rel") == "self" and any(t in str(item.get("type", ""))
+                                                       for t in ("activity+json", "ld+json"))), None)
+    actor_id = str(link.get("href") or "") if link else ""
+    if not actor_id.startswith(("http://", "https://")):
+        return None
+    try:
+        return actors.get_or_fetch_by_ap_id(actor_id)
+    except actors.ActorError:
+        return None

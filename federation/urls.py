@@ -1,0 +1,20 @@
+"""ActivityPub routes other servers call (not part of the client API)."""
+
+from django.urls import path
+
+from federation import views
+
+urlpatterns = [
+    # actors and their collections
+    path("users/<str:nickname>", views.actor),
+    path("users/<str:nickname>/followers", views.followers),
+    path("users/<str:nickname>/following", views.following),
+    path("users/<str:nickname>/outbox", views.outbox),
+    path("users/<str:nickname>/collections/featured", views.featured),
+    path("internal/fetch", views.instance_actor),
+    # statuses
+    path("objects/<str:status_id>", views.status_object),
+    path("activities/<str:status_id>", views.status_activity),
+    # the JSON-LD context the documents name
+    path("schemas/litepub-0.1.jsonld", views.litepub_schema),
+]

@@ -1,0 +1,193 @@
+"""What other servers GET from this one (reference/federation.md §1.4-1.6, §2.5): actors,
+the instance actor, their collections, statuses as objects and activities. ActivityPub
+clients (Accept: application/activity+json or application/ld+json) get JSON; browsers get
+HTML. Server-to-server routes, like webfinger, are outside the client API's OpenAPI
+document.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from accounts.models import User
+from core import ids
+from federation import collections, documents, fetch_access
+
+AP_TYPES = ("application/activity+json", "application/ld+json")
+
+
+def wants_activitypub(request) -> bool:
+    accept = request.headers.get("Accept", "")
+    return any(kind in accept for kind in AP_TYPES)
+
+
+def activity_json(document: dict, status: int = 200) -> JsonResponse:
+    response = JsonResponse(document, status=status, content_type=documents.ACTIVITY_JSON)
+    response["Vary"] = "Accept, Signature"
+    return response
+
+
+def not_found() -> JsonResponse:
+    return JsonResponse({"error": "Not found"}, status=404)
+
+
+def _local_user(nickname: str) -> User | None:
+    return User.objects.filter(nickname__iexact=nickname, is_deleted=False).first()
+
+
+def _signed_or_refused(request):
+    """(fetcher, None), or (None, the 401 answer) when a signature is sent and fails."""
+    try:
+        return fetch_access.fetcher_of(request), None
+    except fetch_access.SignatureRefused as exc:
+        return None, JsonResponse({"error": exc.message}, status=exc.status)
+
+
+@require_GET
+def actor(request, nickname: str):
+    """GET /users/:nickname: the actor for ActivityPub clients, a profile page for browsers."""
+    user = _local_user(nickname)
+    if wants_activitypub(request):
+        if user is None:
+            return not_found()
+        return activity_json(documents.actor_document(user))
+    if user is None:
+        return render(request, "instance/not_found.html", status=404)
+    return render(request, "instance/profile.html", {"profile": user, "ap_id": user.ap_id})
+
+
+@require_GET
+def instance_actor(request):
+    """GET /internal/fetch: the instance actor; never behind a signature check (§1.6)."""
+    return activity_json(documents.instance_actor_document())
+
+
+def _collection_owner(request, nickname: str):
+    user = _local_user(nickname)
+    if user is None or not user.is_active:
+        return None, None, not_found()
+    fetcher, refusal = _signed_or_refused(request)
+    return user, fetcher, refusal
+
+
+@require_GET
+def followers(request, nickname: str):
+    """GET /users/:nickname/followers (?page=true, ?max_id=) (§1.5)."""
+    user, fetcher, refusal = _collection_owner(request, nickname)
+    if refusal is not None:
+        return refusal
+    return collections.follow_collection(request, user, fetcher, "followers")
+
+
+@require_GET
+def following(request, nickname: str):
+    """GET /users/:nickname/following (§1.5)."""
+    user, fetcher, refusal = _collection_owner(request, nickname)
+    if refusal is not None:
+        return refusal
+    return collections.follow_collection(request, user, fetcher, "following")
+
+
+@require_GET
+def outbox(request, nickname: str):
+    """GET /users/:nickname/outbox: Create and Announce activities the fetcher may see."""
+    user, fetcher, refusal = _collection_owner(request, nickname)
+    if refusal is not None:
+        return refusal
+    return collections.outbox(request, user, fetcher)
+
+
+@require_GET
+def featured(request, nickname: str):
+    """GET /users/:nickname/collections/featured: pinned statuses as Notes, newest pin first."""
+    user, fetcher, refusal = _collection_owner(request, nickname)
+    if refusal is not None:
+        return refusal
+    return collections.featured(user, fetcher)
+
+
+def _status_for(request, status_id: str):
+    """(status, None) when the fetcher may see the local status, else (None, answer)."""
+    fetcher, refusal = _signed_or_refused(request)
+    if refusal is not None:
+        return None, refusal
+    pk = ids.decode(status_id)
+    status = fetch_access.visible_status(pk, fetcher) if pk is not None else None
+    if status is None:
+        return None, not_found() if wants_activitypub(request) else render(
+            request, "instance/not_found.html", status=404)
+    return status, None
+
+
+@require_GET
+def status_object(request, status_id: str):
+    """GET /objects/:id: the Note of a local status (browsers: its HTML page)."""
+    status, answer = _status_for(request, status_id)
+    if answer is not None:
+        return answer
+    if status.reblog_of_id:
+        return not_found()  # a reblog has an activity (Announce), no object
+    if not wants_activitypub(request):
+        return render(request, "federation/status.html", {"status": status, "ap_id": status.uri})
+    return activity_json(documents.note_document(status))
+
+
+@require_GET
+def status_activity(request, status_id: str):
+    """GET /activities/:id: the Create (or, for a reblog, Announce) of a local status."""
+    status, answer = _status_for(request, status_id)
+    if answer is not None:
+        return answer
+    if not wants_activitypub(request):
+        return render(request, "federation/status.html", {"status": status.reblog_of or status,
+                                                          "ap_id": documents.activity_id(status)})
+    if status.reblog_of_id:
+        return activity_json(documents.announce_activity(status))
+    return activity_json(documents.create_activity(status))
+
+
+LITEPUB_CONTEXT = {
+    "@context": [
+        "https://www.w3.org/ns/activitystreams",
+        "https://w3id.org/security/v1",
+        {
+            "litepub": "http://litepub.social/ns#",
+            "toot": "http://joinmastodon.org/ns#",
+            "schema": "http://schema.org#",
+            "vcard": "http://www.w3.org/2006/vcard/ns#",
+            "PropertyValue": "schema:PropertyValue",
+            "value": "schema:value",
+            "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
+            "sensitive": "as:sensitive",
+            "movedTo": {"@id": "as:movedTo", "@type": "@id"},
+            "alsoKnownAs": {"@id": "as:alsoKnownAs", "@type": "@id"},
+            "discoverable": "toot:discoverable",
+            "featured": {"@id": "toot:featured", "@type": "@id"},
+            "Emoji": "toot:Emoji",
+            "blurhash": "toot:blurhash",
+            "focalPoint": {"@container": "@list", "@id": "toot:focalPoint"},
+            "capabilities": "litepub:capabilities",
+            "acceptsChatMessages": "litepub:acceptsChatMessages",
+            "invisible": "litepub:invisible",
+            "directMessage": "litepub:directMessage",
+            "listMessage": {"@id": "litepub:listMessage", "@type": "@id"},
+            "quoteUrl": "as:quoteUrl",
+            "quoteUri": "http://fedibird.com/ns#quoteUri",
+            "EmojiReact": "litepub:EmojiReact",
+            "ChatMessage": "litepub:ChatMessage",
+            "webfinger": "litepub:webfinger",
+            "conversation": "http://ostatus.org#conversation",
+            "contentMap": {"@id": "as:content", "@container": "@language"},
+        },
+    ],
+}
+
+
+@require_GET
+def litepub_schema(request):
+    """GET /schemas/litepub-0.1.jsonld: the JSON-LD context the documents reference."""
+    import json
+
+    return HttpResponse(json.dumps(LITEPUB_CONTEXT), content_type="application/ld+json")

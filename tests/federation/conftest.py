@@ -1,0 +1,28 @@
+"""Signed requests through the test client, as another server (or a local actor) sends them."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+
+from federation import documents, keys, signatures
+
+AP = "application/activity+json"
+
+
+def signed_get(client, path: str, *, key_id: str, private_key_pem: str, accept: str = AP):
+    """GET `path` signed like federation.client does (Date now, Host of PLEROMA_URL)."""
+    headers = signatures.sign_headers("GET", f"{settings.PLEROMA_URL}{path}", key_id=key_id,
+                                      private_key_pem=private_key_pem)
+    return client.get(path, HTTP_ACCEPT=accept, HTTP_HOST=headers["Host"], HTTP_DATE=headers["Date"],
+                      HTTP_SIGNATURE=headers["Signature"])
+
+
+@pytest.fixture
+def sign_as():
+    """sign_as(user) -> (key_id, private PEM) of a local account's real key."""
+
+    def make(user):
+        return documents.key_id_of(user.ap_id), keys.key_for_user(user).private_key_pem
+
+    return make
