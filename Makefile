@@ -29,7 +29,7 @@ run: migrate
 		--workers $(WEB_CONCURRENCY) --access-logfile - --timeout 60
 
 worker: deps
-	$(BIN)/celery -A pleroma_py worker -B -Q default,imports,backups,emoji,mail -l info
+	$(BIN)/celery -A pleroma_py worker -B -Q default,imports,backups,emoji,mail,inbox,delivery -l info
 
 test-deps: deps
 	@command -v chromium >/dev/null || { \

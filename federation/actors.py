@@ -16,6 +16,7 @@ from federation import documents, keys, signatures
 from federation.client import FetchError, fetch_object
 
 STALE_AFTER = datetime.timedelta(days=1)  # Pleroma refreshes remote users older than a day
+REFETCH_INTERVAL = datetime.timedelta(minutes=1)
 ACTOR_TYPES = ("Person", "Service", "Group", "Application", "Organization")
 
 
@@ -47,7 +48,11 @@ def public_key_for(key_id: str, refresh: bool) -> signatures.PublicKey:
             raise signatures.SignatureError(f"Unknown key {key_id}")
         return keys.load_public_key(keys.key_for_user(user).public_key_pem)
     account = User.objects.filter(public_key_id=key_id, domain__isnull=False).first()
-    if account is None or refresh or not account.public_key_pem:
+    # A refetch for a failed signature at most once a minute per actor: a flood of bad
+    # signatures must not make us hammer its server (§2.2 step 7).
+    recently = account is not None and account.last_fetched_at is not None and (
+        timezone.now() - account.last_fetched_at < REFETCH_INTERVAL)
+    if account is None or not account.public_key_pem or (refresh and not recently):
         try:
             account = refresh_actor(signatures.key_id_to_actor_id(key_id), expect_key_id=key_id)
         except ActorError as exc:
@@ -205,3 +210,8 @@ def get_or_fetch_by_ap_id(actor_id: str) -> User:
         if user is not None:
             return user  # keep showing what we knew when the refresh fails
         raise
+
+
+def remote_owner_of_key(key_id: str) -> User | None:
+    """The remote account whose (verified) key this is."""
+    return User.objects.filter(public_key_id=key_id, domain__isnull=False).first()

@@ -1,4 +1,5 @@
-"""Federation rows: the signing keys of local actors (accounts and the instance actor)."""
+"""Federation rows: the signing keys of local actors, received activities, and outgoing
+activities with their deliveries."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from core.ids import FlakeIdField
 
 
 class ActorKey(models.Model):
@@ -31,3 +34,53 @@ class ActorKey(models.Model):
     def __str__(self) -> str:
         return f"key of {self.user_id or 'the instance actor'}"
 
+
+class IncomingActivity(models.Model):
+    """An activity received in an inbox, stored once by its id and processed by a task."""
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        DONE = "done"
+        IGNORED = "ignored"  # a type or an object this server does not act on
+        FAILED = "failed"
+
+    id = FlakeIdField(primary_key=True)
+    ap_id = models.CharField(max_length=2000, unique=True)
+    actor = models.CharField(max_length=2000)
+    type = models.CharField(max_length=64)
+    payload = models.JSONField()
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    error = models.CharField(max_length=500, blank=True, default="")
+    received_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+
+class OutgoingActivity(models.Model):
+    """An activity of a local actor, written in the transaction of the action it tells."""
+
+    id = FlakeIdField(primary_key=True)
+    ap_id = models.CharField(max_length=2000, unique=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    payload = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+
+class Delivery(models.Model):
+    """One (activity, inbox) to deliver, with its attempts; a task per row."""
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        DONE = "done"
+        FAILED = "failed"  # refused for good (4xx) or out of attempts
+
+    id = FlakeIdField(primary_key=True)
+    activity = models.ForeignKey(OutgoingActivity, on_delete=models.CASCADE, related_name="deliveries")
+    inbox = models.CharField(max_length=2000)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.IntegerField(default=0)
+    last_status = models.IntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True, default="")
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["activity", "inbox"], name="unique_delivery")]

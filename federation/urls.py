@@ -12,6 +12,9 @@ urlpatterns = [
     path("users/<str:nickname>/outbox", views.outbox),
     path("users/<str:nickname>/collections/featured", views.featured),
     path("internal/fetch", views.instance_actor),
+    # inboxes
+    path("inbox", views.shared_inbox),
+    path("users/<str:nickname>/inbox", views.personal_inbox),
     # statuses
     path("objects/<str:status_id>", views.status_object),
     path("activities/<str:status_id>", views.status_activity),

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from core import ids
-from federation import collections, documents, fetch_access
+from federation import collections, documents, fetch_access, inbox
 
 AP_TYPES = ("application/activity+json", "application/ld+json")
 
@@ -191,3 +192,27 @@ def litepub_schema(request):
     import json
 
     return HttpResponse(json.dumps(LITEPUB_CONTEXT), content_type="application/ld+json")
+
+
+def _receive(request) -> HttpResponse:
+    try:
+        inbox.receive(request)
+    except inbox.Refused as exc:
+        return JsonResponse({"error": exc.message}, status=exc.status)
+    return HttpResponse(status=202)
+
+
+@csrf_exempt
+@require_POST
+def shared_inbox(request):
+    """POST /inbox: a signed activity for any account here (§0.2: 202 once stored)."""
+    return _receive(request)
+
+
+@csrf_exempt
+@require_POST
+def personal_inbox(request, nickname: str):
+    """POST /users/:nickname/inbox: as the shared inbox, for an account that exists."""
+    if _local_user(nickname) is None:
+        return not_found()
+    return _receive(request)

@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection
 
 STATS_KEY = "instance:jobs"
-QUEUES = ("default", "imports", "backups", "emoji", "mail")
+QUEUES = ("default", "imports", "backups", "emoji", "mail", "inbox", "delivery")
 
 
 def memory_used() -> float:

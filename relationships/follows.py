@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.exceptions import BadRequest, Forbidden
+from relationships import registry
 from relationships.models import Block, Follow, Mute
 
 
@@ -193,6 +194,8 @@ def authorize_follow_request(user: User, requester: User) -> Follow | None:
         row.state = Follow.State.ACCEPTED
         row.save(update_fields=["state"])
         _count(requester.pk, user.pk, +1)
+        for hook in registry.follow_request_answered:
+            hook(user, requester, True)
         # Pleroma turns the request's notification into a follow notification.
         Notification.objects.filter(user=user, account=requester, type="follow_request").update(type="follow")
     _refresh(user, requester)
@@ -207,6 +210,8 @@ def reject_follow_request(user: User, requester: User) -> None:
                                            state=Follow.State.PENDING).delete()
         if deleted:
             _drop_request_notification(user, requester)
+            for hook in registry.follow_request_answered:
+                hook(user, requester, False)
 
 
 def purge_expired_mutes() -> int:

@@ -25,7 +25,7 @@ from kombu import Connection
 
 from tests.e2e.servers import ROOT, base_env, database_url, stop_process
 
-QUEUES = ("default", "imports", "backups", "emoji", "mail")
+QUEUES = ("default", "imports", "backups", "emoji", "mail", "inbox", "delivery")
 START_TIMEOUT = 60
 
 

@@ -26,3 +26,29 @@ def sign_as():
         return documents.key_id_of(user.ap_id), keys.key_for_user(user).private_key_pem
 
     return make
+
+
+@pytest.fixture
+def federating_worker(running_server, data_dir):
+    """A real worker on every queue configured as `running_server` is (its PLEROMA_URL,
+    private networks allowed), so that what it sends and signs names that server."""
+    import os
+
+    from pleroma_py.celery import app as celery_app
+    from tests.workers import WorkerProcess, _purge
+
+    broker_url = os.environ.get("REDIS_URL", "")
+    if not broker_url:
+        pytest.fail("federating_worker needs REDIS_URL (a Redis server for the broker)")
+    _purge(broker_url)
+    worker = WorkerProcess(env={**running_server.env, "PLEROMA_DATA_DIR": str(data_dir)},
+                           log_path=data_dir / "worker.log", broker_url=broker_url)
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    worker.start()
+    try:
+        yield worker
+    finally:
+        worker.stop()
+        celery_app.conf.task_always_eager = eager
+        _purge(broker_url)

@@ -129,3 +129,45 @@ class TestSignedFetchBetweenServers:
         status, body = json.loads(_shell(running_server, forged))
         assert status == 401
         assert json.loads(body)["error"] == f"Verification failed for {running_server.url}/internal/fetch#main-key"
+
+
+class TestFollowBetweenServers:
+    """A Follow sent to the first server's inbox, processed by a real worker, answered with
+    an Accept that the second server's inbox verifies and applies"""
+
+    def test_follow_then_accept_then_undo(self, running_server, second_server, federating_worker):
+        from federation.models import Delivery, IncomingActivity
+        from relationships.models import Follow
+
+        UserFactory(nickname="alice")
+        second_server.create_user("bob")
+        alice_id = f"{running_server.url}/users/alice"
+        # bob's server records the request and sends the Follow (signed by bob) to alice's inbox
+        sent = _shell(second_server, (
+            "import json; from accounts.models import User; from federation import actors, client;"
+            "from relationships.models import Follow;"
+            f"alice = actors.refresh_actor('{alice_id}'); bob = User.objects.get(nickname='bob');"
+            "Follow.objects.create(follower=bob, followed=alice, state='pending');"
+            f"follow = {{'id': bob.ap_id + '#follows/1', 'type': 'Follow', 'actor': bob.ap_id, 'object': '{alice_id}'}};"
+            "r = client.signed_post(alice.inbox, follow, bob); print(json.dumps([r.status, alice.inbox]))"))
+        status, inbox = json.loads(sent)
+        assert status == 202, running_server.log()[-3000:]
+        assert inbox == f"{alice_id}/inbox"
+        federating_worker.wait_for(lambda: Follow.objects.filter(followed__nickname="alice", state="accept").exists())
+        assert IncomingActivity.objects.get(type="Follow").state == "done"
+        federating_worker.wait_for(lambda: Delivery.objects.filter(state="done").exists())
+        # the Accept reached bob's server, verified with alice's key, and bob follows alice there
+        assert _shell(second_server, (
+            "from relationships.models import Follow; from federation.models import IncomingActivity;"
+            "print(IncomingActivity.objects.filter(type='Accept').values_list('state', flat=True).first(),"
+            " Follow.objects.get(follower__nickname='bob').state)")) == "done accept"
+        # Undo: alice loses her follower
+        undone = _shell(second_server, (
+            "from accounts.models import User; from federation import client;"
+            f"bob = User.objects.get(nickname='bob'); alice = User.objects.get(remote_ap_id='{alice_id}');"
+            "undo = {'id': bob.ap_id + '#undo/1', 'type': 'Undo', 'actor': bob.ap_id,"
+            f" 'object': {{'id': bob.ap_id + '#follows/1', 'type': 'Follow', 'actor': bob.ap_id, 'object': '{alice_id}'}}}};"
+            "print(client.signed_post(alice.inbox, undo, bob).status)"))
+        assert undone == "202"
+        federating_worker.wait_for(lambda: IncomingActivity.objects.filter(type="Undo", state="done").exists())
+        assert not Follow.objects.exists()

@@ -1,0 +1,86 @@
+"""Outgoing activities and their delivery (reference/federation.md §5): an activity is
+written with one Delivery row per inbox in the transaction of the action it tells, and a
+task per row sends it, signed by the actor, retrying transient failures with backoff."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core import http
+from federation import client
+from federation.models import Delivery, OutgoingActivity
+
+MAX_ATTEMPTS = 8
+# Mastodon retries these; any other 4xx is a refusal that a retry will not change (§5.4).
+RETRIED_STATUSES = (401, 408, 429)
+
+
+class TransientDeliveryError(Exception):
+    """The inbox could not take the activity now; the task retries later."""
+
+
+def backoff_seconds(attempts: int) -> int:
+    """Seconds before the next attempt: 30 s doubling, capped at 6 hours."""
+    return min(30 * 2 ** max(attempts - 1, 0), 6 * 3600)
+
+
+def enqueue(actor: User, payload: dict, inboxes: list[str]) -> OutgoingActivity:
+    """Record `payload` (an activity of `actor`) for each inbox; sent once committed.
+
+    Runs inside the caller's transaction, so a rolled-back action sends nothing."""
+    from federation import tasks
+
+    with transaction.atomic():
+        activity, _ = OutgoingActivity.objects.get_or_create(
+            ap_id=payload["id"], defaults={"actor": actor, "payload": payload})
+        pending = []
+        for inbox in dict.fromkeys(i for i in inboxes if i):
+            row, created = Delivery.objects.get_or_create(activity=activity, inbox=inbox)
+            if created:
+                pending.append(str(row.pk))
+    for delivery_id in pending:
+        transaction.on_commit(lambda delivery_id=delivery_id: tasks.deliver.delay(delivery_id))
+    return activity
+
+
+def inbox_of(user: User) -> str:
+    """Where to send a remote account's activities (the shared inbox when it has one)."""
+    return user.shared_inbox or user.inbox
+
+
+def deliver(delivery: Delivery) -> None:
+    """Send one delivery; TransientDeliveryError when it should be tried again."""
+    if delivery.state != Delivery.State.PENDING:
+        return
+    actor = delivery.activity.actor
+    attempts = delivery.attempts + 1
+    try:
+        answer = client.signed_post(delivery.inbox, delivery.activity.payload, actor)
+    except http.OutboundError as exc:
+        _record(delivery, attempts, None, str(exc.message if hasattr(exc, "message") else exc))
+        if exc.status == 400:  # refused by the address checks: never deliverable
+            _finish(delivery, Delivery.State.FAILED)
+            return
+        raise TransientDeliveryError(str(exc)) from exc
+    _record(delivery, attempts, answer.status, "")
+    if 200 <= answer.status < 300:
+        _finish(delivery, Delivery.State.DONE)
+    elif answer.status < 500 and answer.status not in RETRIED_STATUSES:
+        _finish(delivery, Delivery.State.FAILED)
+    elif attempts >= MAX_ATTEMPTS:
+        _finish(delivery, Delivery.State.FAILED)
+    else:
+        raise TransientDeliveryError(f"inbox answered {answer.status}")
+
+
+def _record(delivery: Delivery, attempts: int, status: int | None, error: str) -> None:
+    delivery.attempts, delivery.last_status, delivery.last_error = attempts, status, error[:500]
+    Delivery.objects.filter(pk=delivery.pk).update(attempts=attempts, last_status=status, last_error=error[:500])
+
+
+def _finish(delivery: Delivery, state: str) -> None:
+    delivery.state = state
+    Delivery.objects.filter(pk=delivery.pk).update(
+        state=state, delivered_at=timezone.now() if state == Delivery.State.DONE else None)

@@ -1,0 +1,72 @@
+"""Receiving activities (reference/federation.md §0.2, §2.2, §3.1, §3.4): the signature is
+checked in the request (401 unsigned or bad, 503 when the key cannot be fetched, nothing
+stored either way), the signer must be the activity's actor, and the activity is stored
+once by its id and processed by a task on the `inbox` queue; the answer is 202."""
+
+from __future__ import annotations
+
+import orjson
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from federation import actors, signatures
+from federation.fetch_access import request_headers
+from federation.models import IncomingActivity
+
+MAX_BODY = 1_000_000
+
+
+class Refused(Exception):
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def _parse(body: bytes) -> dict:
+    if len(body) > MAX_BODY:
+        raise Refused("Activity too large", 413)
+    try:
+        activity = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise Refused("Invalid JSON", 400) from exc
+    if not isinstance(activity, dict):
+        raise Refused("Invalid activity", 400)
+    actor = activity.get("actor")
+    if isinstance(actor, dict):
+        actor = actor.get("id")
+    if not isinstance(activity.get("type"), str) or not isinstance(actor, str) or not actor:
+        raise Refused("Invalid activity", 400)
+    if not isinstance(activity.get("id"), str) or not activity["id"]:
+        raise Refused("Invalid activity", 400)
+    activity["actor"] = actor
+    return activity
+
+
+def receive(request) -> IncomingActivity:
+    """Verify, check the signer and store the activity of an inbox POST (idempotently)."""
+    from federation import tasks
+
+    body = request.body
+    if "signature" not in request_headers(request) and "signature-input" not in request_headers(request):
+        raise Refused("Request not signed", 401)
+    activity = _parse(body)
+    url = f"{settings.PLEROMA_URL}{request.get_full_path()}"
+    try:
+        verified = signatures.verify_request("POST", url, request_headers(request), body, actors.public_key_for)
+    except signatures.SignatureError as exc:
+        raise Refused(exc.message, exc.status) from exc
+    owner = actors.remote_owner_of_key(verified.key_id)
+    if owner is None or owner.remote_ap_id != activity["actor"]:
+        raise Refused("The signature's key does not belong to the activity's actor", 401)
+    existing = IncomingActivity.objects.filter(ap_id=activity["id"]).first()
+    if existing is not None:
+        return existing  # a retry or a copy from another inbox: nothing more to do
+    try:
+        with transaction.atomic():
+            row = IncomingActivity.objects.create(ap_id=activity["id"], actor=activity["actor"],
+                                                  type=activity["type"][:64], payload=activity)
+            transaction.on_commit(lambda: tasks.process_activity.delay(str(row.pk)))
+    except IntegrityError:
+        return IncomingActivity.objects.get(ap_id=activity["id"])
+    return row
