@@ -5,6 +5,8 @@ once by its id and processed by a task on the `inbox` queue; the answer is 202."
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import orjson
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -39,6 +41,10 @@ def _parse(body: bytes) -> dict:
         raise Refused("Invalid activity", 400)
     if not isinstance(activity.get("id"), str) or not activity["id"]:
         raise Refused("Invalid activity", 400)
+    # Containment: an actor speaks for ids on its own host only, so that nobody can store
+    # (and so block, by idempotency) an activity id of another server.
+    if urlsplit(activity["id"]).netloc.lower() != urlsplit(actor).netloc.lower():
+        raise Refused("Activity id and actor are on different hosts", 400)
     activity["actor"] = actor
     return activity
 

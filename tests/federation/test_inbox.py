@@ -104,6 +104,14 @@ class TestReceive:
         assert response.json() == {"error": "The signature's key does not belong to the activity's actor"}
         assert not IncomingActivity.objects.exists()
 
+    def test_an_activity_id_on_another_host_is_a_400(self, anon, remote_actor):
+        alice = UserFactory(nickname="alice")
+        activity = {**follow_activity(alice), "id": "https://other.example/activities/1"}
+        response = send_as_bob(anon, remote_actor, activity)
+        assert response.status_code == 400
+        assert response.json() == {"error": "Activity id and actor are on different hosts"}
+        assert not IncomingActivity.objects.exists()
+
     def test_a_local_key_cannot_sign_for_the_inbox(self, anon):
         alice = UserFactory(nickname="alice")
         mallory = UserFactory(nickname="mallory")
