@@ -26,6 +26,7 @@ from statuses.models import (
     Visibility,
 )
 from statuses.queries import PUBLIC_VISIBILITIES, get_visible_status
+from statuses.services.media import MAX_MEDIA_ATTACHMENTS
 
 VISIBILITIES = ("public", "unlisted", "local", "private", "direct")
 MIN_EXPIRY_SECONDS = 3600  # Pleroma refuses expiry sooner than an hour ("Expiry date is too soon")
@@ -203,6 +204,8 @@ def _create(account: User, *, text, visibility, content_type, spoiler_text, sens
     text = text or ""
     spoiler_text = spoiler_text or ""
     media_ids = [m for m in (media_ids or ()) if m not in (None, "")]
+    if len(media_ids) > MAX_MEDIA_ATTACHMENTS:
+        raise Unprocessable(f"Too many attachments (maximum is {MAX_MEDIA_ATTACHMENTS})")
     media_pks = [pk for pk in (ids.decode(str(m)) for m in media_ids) if pk is not None]
     media = {m.pk: m for m in MediaAttachment.objects.filter(
         pk__in=media_pks, account=account, status__isnull=True)}
