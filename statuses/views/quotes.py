@@ -17,6 +17,7 @@ class QuoteViewSet(ApiViewSet):
 
     scopes = {"list": ["read:statuses"]}
     anonymous_actions = ("list",)
+    unsupported_parameters = {"list": ("offset",)}  # keyset pages only (core.pagination)
     serializer_class = StatusSerializer
     page = TimelineViewSet.page
 
