@@ -77,7 +77,7 @@ def setup(api, follow_pair):
 @pytest.fixture
 def follow_pair():
     def make(user):
-        from accounts.models import Follow
+        from relationships.models import Follow
 
         friend = UserFactory()
         Follow.objects.create(follower=user, followed=friend, state="accept")

@@ -4,8 +4,9 @@ reblogs_count, replies_count and quotes_count (all driven through the HTTP API).
 
 import pytest
 
-from accounts.models import Follow, User
+from accounts.models import User
 from core import ids
+from relationships.models import Follow
 from statuses.models import Favourite, Status
 from statuses.queries import PUBLIC_VISIBILITIES
 from tests.factories import PASSWORD, UserFactory

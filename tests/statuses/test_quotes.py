@@ -2,8 +2,8 @@
 
 import pytest
 
-from accounts.models import Block, Mute
 from core import ids
+from relationships.models import Block, Mute
 from statuses import services
 from tests.factories import UserFactory
 
