@@ -323,6 +323,29 @@ class TestAdvertisedLimits:
         assert client.patch(patch, fields(1, value="v" * limits["value_length"])).status_code == 200
         assert client.patch(patch, fields(1, value="v" * (limits["value_length"] + 1))).status_code == 403
 
+    def test_restricted_nicknames_and_closed_registrations(self, anon, settings):
+        from accounts import services as account_services
+        from tests.factories import AppFactory
+
+        token, _ = account_services.issue_token(AppFactory(), None, ["read", "write"])
+        anon.credentials(HTTP_AUTHORIZATION=f"Bearer {token.token}")
+        reserved = next(name for name in anon.get("/nodeinfo/2.1").json()["metadata"]["restrictedNicknames"]
+                        if name.isalnum())
+
+        def register(nickname):
+            return anon.post("/api/v1/accounts", {"username": nickname, "password": "a good password",
+                                                  "email": f"{nickname}@example.org", "agreement": True},
+                             format="json")
+
+        response = register(reserved)
+        assert response.status_code == 400 and "is reserved" in response.json()["error"]
+        settings.REGISTRATIONS_OPEN = False
+        assert anon.get("/nodeinfo/2.1").json()["openRegistrations"] is False
+        assert anon.get("/api/v1/instance").json()["registrations"] is False
+        assert register("newcomer").status_code == 403
+        settings.REGISTRATIONS_OPEN = True
+        assert register("newcomer").status_code == 200
+
     def test_poll_limits(self):
         pytest.skip("poll limits are enforced and tested by the polls change being built alongside "
                     "(POST /api/v1/statuses with poll[...])")
