@@ -123,6 +123,12 @@ def test_the_form_spelling_of_a_nested_parameter_is_refused_too(api):
     assert (response.status_code, response.json()) == (422, {"error": "Unsupported parameter: source[privacy]"})
 
 
+def test_a_nested_json_object_is_read_in_the_bracket_spelling(api):
+    response = api().patch("/api/v1/accounts/update_credentials",
+                           {"source": {"language": "de"}, "display_name": "x"}, format="json")
+    assert (response.status_code, response.json()) == (422, {"error": "Unsupported parameter: source[language]"})
+
+
 def test_an_invite_token_is_refused_at_registration(anon, settings):
     from accounts import services as account_services
 
