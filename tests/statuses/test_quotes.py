@@ -129,3 +129,13 @@ class TestStatusQuotes:
         assert [s["id"] for s in anonymous.json()] == [s["id"] for s in response.json()]
         with django_assert_max_num_queries(2):
             assert anon.get(quotes_of(quoted), {"limit": size}).json() == anonymous.json()
+
+    @pytest.mark.parametrize("params", [{"max_id": "garbage"}, {"limit": "many"}, {"limit": "-3"},
+                                        {"min_id": "!!"}, {"since_id": ""}])
+    def test_bad_paging_input_is_never_a_server_error(self, anon, post, user, params):
+        quoted = post(user, "quote me")
+        post(UserFactory(), "q", quote=quoted)
+        response = anon.get(quotes_of(quoted), params)
+        assert response.status_code < 500
+        if response.status_code >= 400:
+            assert "error" in response.json()
