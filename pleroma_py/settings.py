@@ -1,8 +1,9 @@
 """Settings for pleroma_py: every input comes from the environment (see README.md).
 
-With nothing set the instance runs in its embedded mode: SQLite and uploads in
-``./var``, background jobs run in-process. ``DATABASE_URL`` and ``REDIS_URL`` switch to
-PostgreSQL and a Celery broker for production and for the test suite.
+With nothing set the instance runs in its embedded mode: SQLite, uploads, the shared cache
+(core.sqlite_cache) and the Celery broker (core.broker) in ``./var``, jobs run by the worker
+scripts/run.py starts. ``DATABASE_URL`` and ``REDIS_URL`` switch to PostgreSQL and Redis
+for production and for the test suite.
 """
 
 import secrets
@@ -155,7 +156,14 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One SQLite file every process of the instance shares, with atomic add/incr/delete.
+    CACHES = {
+        "default": {
+            "BACKEND": "core.sqlite_cache.SQLiteCache",
+            "LOCATION": str(DATA_DIR / "cache.sqlite3"),
+            "KEY_PREFIX": env.str("PLEROMA_CACHE_PREFIX", default="pleroma"),
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
@@ -249,10 +257,18 @@ OAUTH2_PROVIDER = {
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 600,
 }
 
-# Celery: with no REDIS_URL every task runs in-process at once (embedded mode).
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Celery: Redis with REDIS_URL, else the embedded broker's folders in the data dir
+# (core.broker), consumed by the worker scripts/run.py starts. Tasks never run inside a
+# request (the test suite turns eager mode on for its unit tests).
+BROKER_DIR = DATA_DIR / "broker"
+CELERY_BROKER_URL = REDIS_URL or "embedded://localhost//"
+CELERY_BROKER_TRANSPORT_OPTIONS = {} if REDIS_URL else {
+    "data_folder_in": str(BROKER_DIR / "queue"), "data_folder_out": str(BROKER_DIR / "queue"),
+    "taken_folder": str(BROKER_DIR / "taken"), "control_folder": str(BROKER_DIR / "control"),
+    "polling_interval": env.float("PLEROMA_BROKER_POLL_SECONDS", default=0.5),
+}
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
