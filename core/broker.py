@@ -26,7 +26,7 @@ from pathlib import Path
 from queue import Empty
 
 from kombu.exceptions import ChannelError
-from kombu.transport import TRANSPORT_ALIASES, filesystem
+from kombu.transport import TRANSPORT_ALIASES, filesystem, virtual
 from kombu.utils.encoding import bytes_to_str, str_to_bytes
 from kombu.utils.json import dumps, loads
 
@@ -137,6 +137,14 @@ class Channel(filesystem.Channel):
 class Transport(filesystem.Transport):
     Channel = Channel
     driver_type = driver_name = NAME
+    # kombu keeps the bindings it has written in one process-wide state and skips writing
+    # them again; one state per broker folder, so a second broker in a process (tests) works.
+    _states: dict[str, virtual.BrokerState] = {}
+
+    def __init__(self, client, **kwargs):
+        super().__init__(client, **kwargs)
+        folder = client.transport_options.get("control_folder", "")
+        self.state = self._states.setdefault(folder, virtual.BrokerState())
 
 
 def register() -> None:
