@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from pathlib import Path
 
 from kombu import Connection
@@ -89,3 +90,37 @@ class TestEmbeddedBroker:
             names = files(tmp_path / "queue")
             assert len(names) == 20 and all(name.endswith(".jobs.msg") for name in names)
             assert [queue.get(timeout=2).payload["n"] for _ in range(20)] == list(range(20))
+
+
+class TestCeleryOnTheEmbeddedBroker:
+    """a Celery worker consuming the embedded broker: countdown and retries"""
+
+    def test_a_retried_task_runs_again_after_its_countdown(self, tmp_path):
+        from celery import Celery
+        from celery.contrib.testing.worker import start_worker
+
+        broker.register()
+        app = Celery("embedded-test", broker="embedded://localhost//", set_as_current=False)
+        app.conf.update(broker_transport_options=options(tmp_path), task_acks_late=True,
+                        worker_hijack_root_logger=False)
+        attempts = tmp_path / "attempts"
+
+        @app.task(bind=True, max_retries=3, name="flaky")
+        def flaky(self):
+            with attempts.open("a") as out:
+                out.write(f"{time.monotonic()}\n")
+            if self.request.retries < 2:
+                raise self.retry(countdown=1)
+
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            queued = time.monotonic()
+            flaky.delay()
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and (
+                    not attempts.exists() or len(attempts.read_text().split()) < 3):
+                time.sleep(0.1)
+        runs = [float(line) for line in attempts.read_text().split()]
+        assert len(runs) == 3
+        assert runs[1] - runs[0] >= 0.9 and runs[2] - runs[1] >= 0.9  # each retry waited its countdown
+        assert runs[0] - queued < 5
+        assert files(tmp_path / "taken") == [] and files(tmp_path / "queue") == []
