@@ -31,6 +31,8 @@ RENDER_CACHE_ENABLED = env.bool("PLEROMA_RENDER_CACHE", default=True)
 # Timeline queries prepared on the PostgreSQL connection (core.db); off for poolers that
 # cannot carry prepared statements (PgBouncer in transaction mode before 1.21).
 DB_PREPARE = env.bool("PLEROMA_DB_PREPARE", default=True)
+# Embedded mode: how often the worker looks for new messages in the broker folder.
+BROKER_POLL_SECONDS = env.float("PLEROMA_BROKER_POLL_SECONDS", default=0.5)
 ALLOW_PRIVATE_NETWORKS = env.bool("PLEROMA_ALLOW_PRIVATE_NETWORKS", default=False)
 INSTANCE_NAME = env.str("PLEROMA_INSTANCE_NAME", default="pleroma_py")
 INSTANCE_DESCRIPTION = env.str(
@@ -269,7 +271,7 @@ CELERY_BROKER_URL = REDIS_URL or "embedded://localhost//"
 CELERY_BROKER_TRANSPORT_OPTIONS = {} if REDIS_URL else {
     "data_folder_in": str(BROKER_DIR / "queue"), "data_folder_out": str(BROKER_DIR / "queue"),
     "taken_folder": str(BROKER_DIR / "taken"), "control_folder": str(BROKER_DIR / "control"),
-    "polling_interval": env.float("PLEROMA_BROKER_POLL_SECONDS", default=0.5),
+    "polling_interval": BROKER_POLL_SECONDS,
 }
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = False
@@ -278,7 +280,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Periodic housekeeping, run by the beat inside `make worker`.
+# Periodic housekeeping, run by the beat inside `make worker` (or the worker of `make run`).
 CELERY_BEAT_SCHEDULE = {
     "prune-backups": {"task": "backups.tasks.prune_backups", "schedule": 6 * 3600},
 }

@@ -96,7 +96,7 @@ class TestCeleryOnTheEmbeddedBroker:
     """a Celery worker consuming the embedded broker: countdown and retries"""
 
     def test_a_retried_task_runs_again_after_its_countdown(self, tmp_path):
-        from celery import Celery
+        from celery import Celery, current_app
         from celery.contrib.testing.worker import start_worker
 
         broker.register()
@@ -112,13 +112,19 @@ class TestCeleryOnTheEmbeddedBroker:
             if self.request.retries < 2:
                 raise self.retry(countdown=1)
 
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            queued = time.monotonic()
-            flaky.delay()
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline and (
-                    not attempts.exists() or len(attempts.read_text().split()) < 3):
-                time.sleep(0.1)
+        project_app = current_app._get_current_object()
+        try:
+            with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+                queued = time.monotonic()
+                flaky.delay()
+                deadline = time.monotonic() + 20
+                while time.monotonic() < deadline and (
+                        not attempts.exists() or len(attempts.read_text().split()) < 3):
+                    time.sleep(0.1)
+        finally:
+            # start_worker makes its app the current one; the project's tasks must not follow it.
+            project_app.set_current()
+            project_app.set_default()
         runs = [float(line) for line in attempts.read_text().split()]
         assert len(runs) == 3
         assert runs[1] - runs[0] >= 0.9 and runs[2] - runs[1] >= 0.9  # each retry waited its countdown
