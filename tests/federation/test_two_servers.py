@@ -16,6 +16,18 @@ def _shell(server, code: str) -> str:
     return server.manage("shell", "-c", code).stdout.strip().splitlines()[-1]
 
 
+def _wait_shell(server, code: str, expected: str, timeout: float = 60) -> str:
+    """_shell() until it prints `expected` (the server's own worker runs meanwhile)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        printed = _shell(server, code)
+        if printed == expected or time.monotonic() > deadline:
+            return printed
+        time.sleep(0.5)
+
+
 class TestRemoteAccountLookup:
     """GET /api/v1/accounts/lookup?acct=nick@host and /api/v2/search?resolve=true"""
 
@@ -157,10 +169,11 @@ class TestFollowBetweenServers:
         assert IncomingActivity.objects.get(type="Follow").state == "done"
         federating_worker.wait_for(lambda: Delivery.objects.filter(state="done").exists())
         # the Accept reached bob's server, verified with alice's key, and bob follows alice there
-        assert _shell(second_server, (
+        assert _wait_shell(second_server, (
             "from relationships.models import Follow; from federation.models import IncomingActivity;"
             "print(IncomingActivity.objects.filter(type='Accept').values_list('state', flat=True).first(),"
-            " Follow.objects.get(follower__nickname='bob').state)")) == "done accept"
+            " Follow.objects.get(follower__nickname='bob').state)"), "done accept") == "done accept", \
+            second_server.log()[-3000:]
         # Undo: alice loses her follower
         undone = _shell(second_server, (
             "from accounts.models import User; from federation import client;"
