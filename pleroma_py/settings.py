@@ -31,6 +31,9 @@ RENDER_CACHE_ENABLED = env.bool("PLEROMA_RENDER_CACHE", default=True)
 # cannot carry prepared statements (PgBouncer in transaction mode before 1.21).
 DB_PREPARE = env.bool("PLEROMA_DB_PREPARE", default=True)
 ALLOW_PRIVATE_NETWORKS = env.bool("PLEROMA_ALLOW_PRIVATE_NETWORKS", default=False)
+# Web Push VAPID keys (base64url); unset, a pair is generated once into the database.
+VAPID_PUBLIC_KEY = env.str("PLEROMA_VAPID_PUBLIC_KEY", default="")
+VAPID_PRIVATE_KEY = env.str("PLEROMA_VAPID_PRIVATE_KEY", default="")
 INSTANCE_NAME = env.str("PLEROMA_INSTANCE_NAME", default="pleroma_py")
 INSTANCE_DESCRIPTION = env.str(
     "PLEROMA_INSTANCE_DESCRIPTION", default="A Pleroma-compatible server"
@@ -98,6 +101,7 @@ INSTALLED_APPS = [
     "bookmarks",
     "backups",
     "instance",
+    "push",
     "bench",
 ]
 
@@ -245,6 +249,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 OAUTH2_PROVIDER_APPLICATION_MODEL = "accounts.App"
+# Named so that migrations can refer to the token table (push subscriptions belong to a token).
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
 OAUTH2_PROVIDER = {
     # Pleroma's token lifetime: about 100 years, clients never refresh.
     "ACCESS_TOKEN_EXPIRE_SECONDS": 100 * 365 * 24 * 3600,

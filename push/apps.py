@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class PushConfig(AppConfig):
+    name = "push"
+    verbose_name = "Web Push"
+
+    def ready(self) -> None:
+        from push import announce
+
+        announce.connect()
