@@ -6,6 +6,7 @@ class PushConfig(AppConfig):
     verbose_name = "Web Push"
 
     def ready(self) -> None:
-        from push import announce
+        from push import announce, vapid
 
+        vapid.configured()  # refuse to start with a broken PLEROMA_VAPID_* setting
         announce.connect()

@@ -52,7 +52,8 @@ def generate() -> KeyPair:
     return KeyPair(_public_of(private), b64url(private.private_numbers().private_value.to_bytes(32, "big")))
 
 
-def _configured() -> KeyPair | None:
+def configured() -> KeyPair | None:
+    """The key pair the environment sets, if any; a wrong setting stops the server at start."""
     if not settings.VAPID_PRIVATE_KEY:
         if settings.VAPID_PUBLIC_KEY:
             raise ImproperlyConfigured("PLEROMA_VAPID_PUBLIC_KEY needs PLEROMA_VAPID_PRIVATE_KEY")
@@ -68,9 +69,9 @@ def _configured() -> KeyPair | None:
 
 def key_pair() -> KeyPair:
     """The configured pair, else the stored one (created by the first process that asks)."""
-    configured = _configured()
-    if configured is not None:
-        return configured
+    configured_pair = configured()
+    if configured_pair is not None:
+        return configured_pair
     cached = cache.get(CACHE_KEY)
     if cached:
         return KeyPair(*cached)
