@@ -60,3 +60,19 @@ class TestVapidConfiguration:
         settings.VAPID_PRIVATE_KEY = "!!"
         with pytest.raises(ImproperlyConfigured):
             vapid.public_key()
+
+
+class TestAppVapidKey:
+    """POST /api/v1/apps and GET /api/v1/apps/verify_credentials"""
+
+    def test_apps_carry_the_key_clients_subscribe_with(self, anon):
+        created = anon.post("/api/v1/apps", {"client_name": "pusher", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob",
+                                             "scopes": "read push"})
+        assert created.status_code == 200
+        assert created.json()["vapid_key"] == vapid.public_key()
+        app = created.json()
+        token = anon.post("/oauth/token", {"grant_type": "client_credentials", "client_id": app["client_id"],
+                                           "client_secret": app["client_secret"]}).json()["access_token"]
+        verify = anon.get("/api/v1/apps/verify_credentials", HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert verify.status_code == 200
+        assert verify.json()["vapid_key"] == vapid.public_key()
