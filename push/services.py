@@ -53,6 +53,9 @@ def _checked_endpoint(endpoint: str) -> str:
         raise Unprocessable("subscription[endpoint] is not a valid URL") from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise Unprocessable("subscription[endpoint] is not a valid URL")
+    # The VAPID `aud` is scheme://host[:port]: credentials or an IPv6 literal have no place in it.
+    if "@" in parts.netloc or ":" in parts.hostname:
+        raise Unprocessable("subscription[endpoint] must name its push service by host name or IPv4 address")
     return endpoint
 
 

@@ -128,7 +128,7 @@ class TestWhatIsPushed:
             notifications.notify(subscriber.user, user, "move", target=user)
         assert subscriber.user.notifications.filter(type="move").exists()
         assert not push_service.received and not PushDelivery.objects.exists()
-        assert all("enqueue_pushes" not in repr(c) for c in callbacks)
+        assert all("notification_saved" not in repr(c) for c in callbacks)
 
     @pytest.mark.parametrize(("policy", "relation", "pushed"), [
         ("all", None, True), ("none", None, False),
