@@ -269,6 +269,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic housekeeping, run by the beat inside `make worker`.
 CELERY_BEAT_SCHEDULE = {
     "prune-backups": {"task": "backups.tasks.prune_backups", "schedule": 6 * 3600},
+    "prune-push-deliveries": {"task": "push.tasks.prune_deliveries", "schedule": 6 * 3600},
 }
 
 LOGGING = {

@@ -4,8 +4,10 @@ becomes, which ones the alerts and policy let through, and what the push service
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from core import ids
 from notifications import services as notifications
@@ -220,3 +222,15 @@ def test_other_subscribers_keys_cannot_read_a_push(api, subscriber, browser, pus
     [push] = push_service.wait("/inbox")
     with pytest.raises(Exception):  # noqa: B017 (http_ece raises a bare InvalidTag)
         BrowserKeys().decrypt(push.body)
+
+
+def test_old_delivery_records_are_pruned(subscriber, push_service, user):
+    subscriber.subscribe(**{"data[alerts][favourite]": "1"})
+    subscription = PushSubscription.objects.get()
+    old, recent = (notifications.notify(subscriber.user, user, "favourite",
+                                        status=StatusFactory(account=subscriber.user)) for _ in range(2))
+    PushDelivery.objects.create(notification=old, subscription=subscription, status=201,
+                                sent_at=timezone.now() - timedelta(days=3))
+    PushDelivery.objects.create(notification=recent, subscription=subscription, status=201)
+    assert tasks.prune_deliveries() == 1
+    assert list(PushDelivery.objects.values_list("notification", flat=True)) == [recent.pk]
