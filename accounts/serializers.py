@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from core import ids
+from core.media import absolute_media_url
 from core.renderers import format_datetime
 
 DEFAULT_AVATAR = "/static/images/avi.png"
@@ -14,8 +15,11 @@ DEFAULT_BANNER = "/static/images/banner.png"
 
 
 def absolute(url: str) -> str:
+    """An absolute URL; uploads (`/media/...`) on the media base URL."""
     if url.startswith(("http://", "https://")):
         return url
+    if url.startswith(settings.MEDIA_URL):
+        return absolute_media_url(url)
     return f"{settings.PLEROMA_URL}{url}"
 
 

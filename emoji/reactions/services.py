@@ -110,7 +110,7 @@ class Entry:
 
     def display_name(self) -> str:
         host = _host(self.url)
-        if self.url and host and host != _host(settings.PLEROMA_URL):
+        if self.url and host and host not in (_host(settings.PLEROMA_URL), _host(settings.MEDIA_BASE_URL)):
             return f"{self.name}@{host}"
         return self.name
 
