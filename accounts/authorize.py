@@ -12,7 +12,7 @@ from accounts import mfa, services
 from accounts.models import App
 from core import ratelimit
 from core import scopes as scope_rules
-from core.authentication import find_user_by_login, set_token_cookie
+from core.authentication import check_password_login, set_token_cookie
 from core.exceptions import ApiError
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
@@ -80,9 +80,12 @@ def authorize(request):
             ratelimit.hit("authentication", f"{ratelimit.client_ip(request)}:{login.lower()}")
         except ApiError:
             return _page(request, app, params, "Too many attempts, try again later.", status=429)
-        user = find_user_by_login(login)
         password = request.POST.get("authorization[password]", "")
-        if user is None or not user.check_password(password):
+        try:
+            user = check_password_login(login, password, ip=ratelimit.client_ip(request))
+        except ApiError:
+            return _page(request, app, params, "Too many attempts, try again later.", status=429)
+        if user is None:
             return _page(request, app, params, "Invalid username or password.", status=401)
         refusal = services.login_refusal(user)
         if refusal is not None:

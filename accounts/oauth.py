@@ -16,7 +16,7 @@ from accounts.models import App
 from accounts.serializers import render_app, render_token
 from core import ratelimit
 from core import scopes as scope_rules
-from core.authentication import check_password_login, find_user_by_login, set_token_cookie
+from core.authentication import check_password_login, set_token_cookie
 from core.exceptions import ApiError, BadRequest
 from core.fields import AnyValueField
 from core.openapi import ERRORS, error
@@ -145,8 +145,8 @@ class TokenViewSet(ApiViewSet):
 
     def _password(self, request, app, params, requested):
         login = params.get("username") or params.get("name") or ""
-        ratelimit.hit("authentication", f"{ratelimit.client_ip(request)}:{str(login).lower()}")
-        user = check_password_login(str(login), str(params.get("password") or ""))
+        user = check_password_login(str(login), str(params.get("password") or ""),
+                                    ip=ratelimit.client_ip(request))
         if user is None:
             raise ApiError("Invalid credentials", status=400)
         refusal = services.login_refusal(user)
@@ -250,10 +250,3 @@ class TokenViewSet(ApiViewSet):
             response.delete_cookie("_pleroma_key")
         return response
 
-
-def login_user(login: str, password: str):
-    """The user for an authorize-page login, or None (checks account state too)."""
-    user = find_user_by_login(login)
-    if user is None or not user.check_password(password):
-        return None
-    return user

@@ -150,6 +150,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Password logins (the admin's) counted against the same failure limits as the API's.
+AUTHENTICATION_BACKENDS = ["core.admin_login.PasswordLoginBackend"]
 
 if REDIS_URL:
     CACHES = {

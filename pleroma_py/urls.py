@@ -6,9 +6,11 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from core import admin_login
 from core.media import serve_media
 
 urlpatterns = [
+    path("admin/login/", admin_login.login),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("accounts.relationship_urls")),
