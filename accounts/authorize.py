@@ -10,12 +10,11 @@ from django.views.decorators.csrf import csrf_protect
 
 from accounts import mfa, services
 from accounts.models import App
+from accounts.oauth_checks import OOB, challenge_problem, is_allowed_redirect_uri
 from core import ratelimit
 from core import scopes as scope_rules
 from core.authentication import check_password_login, set_token_cookie
 from core.exceptions import ApiError
-
-OOB = "urn:ietf:wg:oauth:2.0:oob"
 
 
 def _field(request, name: str) -> str:
@@ -52,6 +51,8 @@ def authorize(request):
         "scope": " ".join(scope_rules.parse(_field(request, "scope") or request.POST.getlist("authorization[scopes][]"))),
         "state": _field(request, "state"),
         "response_type": _field(request, "response_type") or "code",
+        "code_challenge": _field(request, "code_challenge"),
+        "code_challenge_method": _field(request, "code_challenge_method"),
     }
     app = App.objects.filter(client_id=params["client_id"]).first()
     if app is None:
@@ -59,6 +60,17 @@ def authorize(request):
     if params["redirect_uri"] not in app.redirect_uris.split():
         return _page(request, None, params, "The redirect URI is not registered for this application.",
                      status=400)
+    if not is_allowed_redirect_uri(params["redirect_uri"]):  # registered before the rule existed
+        return _page(request, None, params, "The redirect URI of this application is not allowed.",
+                     status=400)
+    if params["code_challenge"]:
+        # RFC 7636 §4.3: without a method the challenge is `plain`.
+        params["code_challenge_method"] = params["code_challenge_method"] or "plain"
+        problem = challenge_problem(params["code_challenge"], params["code_challenge_method"])
+        if problem is not None:
+            return _page(request, None, params, problem, status=400)
+    elif params["code_challenge_method"]:
+        return _page(request, None, params, "code_challenge_method without a code_challenge.", status=400)
     if not params["scope"]:
         params["scope"] = app.scopes
     if request.method != "POST":
@@ -92,7 +104,9 @@ def authorize(request):
             return _page(request, app, params, refusal.message, status=403)
         if mfa.is_enabled(user):
             return _page(request, app, params, None, mfa_step=mfa.make_mfa_token(user, app, scopes))
-    grant = services.create_grant(app, user, params["redirect_uri"], scopes)
+    grant = services.create_grant(app, user, params["redirect_uri"], scopes,
+                                  code_challenge=params["code_challenge"],
+                                  code_challenge_method=params["code_challenge_method"])
     if params["redirect_uri"] == OOB:
         response = render(request, "oauth/oob.html", {"code": grant.code, "app": app})
     else:
