@@ -54,7 +54,12 @@ def serve_media(request, path: str) -> HttpResponse:
     return serve_user_file(request, path, settings.MEDIA_ROOT)
 
 
+def media_base_url() -> str:
+    """PLEROMA_MEDIA_BASE_URL, else the instance's own URL."""
+    return settings.MEDIA_BASE_URL or settings.PLEROMA_URL
+
+
 def absolute_media_url(path: str) -> str:
     """A root-relative URL of a served user file (`/media/...`, `/emoji/...`) made absolute on
     the media base URL."""
-    return f"{settings.MEDIA_BASE_URL}{path}"
+    return f"{media_base_url()}{path}"

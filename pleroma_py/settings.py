@@ -44,7 +44,7 @@ BACKGROUND_UPLOAD_LIMIT = env.int("PLEROMA_BACKGROUND_UPLOAD_LIMIT", default=4_0
 IMAGE_MAX_PIXELS = env.int("PLEROMA_IMAGE_MAX_PIXELS", default=33_177_600)
 # Where uploads and emoji files are linked from: another origin keeps anything served there
 # away from the instance's cookies (it must serve this instance's /media/ and /emoji/).
-MEDIA_BASE_URL = env.str("PLEROMA_MEDIA_BASE_URL", default="").rstrip("/") or PLEROMA_URL
+MEDIA_BASE_URL = env.str("PLEROMA_MEDIA_BASE_URL", default="").rstrip("/")  # empty: PLEROMA_URL
 MAX_TOOT_CHARS = env.int("PLEROMA_MAX_TOOT_CHARS", default=5000)
 BENCH_ENDPOINTS = env.bool("PLEROMA_BENCH_ENDPOINTS", default=False)
 MAX_PINNED_STATUSES = env.int("PLEROMA_MAX_PINNED_STATUSES", default=1)
