@@ -12,8 +12,9 @@ from core.media import serve_media
 urlpatterns = [
     path("admin/login/", admin_login.login),
     path("admin/", admin.site.urls),
+    path("", include("oauth.urls")),
     path("", include("accounts.urls")),
-    path("", include("accounts.relationship_urls")),
+    path("", include("relationships.urls")),
     path("", include("accounts.pleroma_urls")),
     path("", include("statuses.urls")),
     path("", include("notifications.urls")),

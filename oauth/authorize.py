@@ -8,13 +8,14 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_protect
 
-from accounts import mfa, services
+from accounts import services
 from accounts.models import App
 from accounts.oauth_checks import OOB, challenge_problem, is_allowed_redirect_uri
 from core import ratelimit
 from core import scopes as scope_rules
 from core.authentication import check_password_login, set_token_cookie
 from core.exceptions import ApiError
+from oauth import mfa
 
 
 def _field(request, name: str) -> str:
