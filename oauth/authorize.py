@@ -10,12 +10,12 @@ from django.views.decorators.csrf import csrf_protect
 
 from accounts import services
 from accounts.models import App
-from accounts.oauth_checks import OOB, challenge_problem, is_allowed_redirect_uri
 from core import ratelimit
 from core import scopes as scope_rules
 from core.authentication import check_password_login, set_token_cookie
 from core.exceptions import ApiError
 from oauth import mfa
+from oauth.checks import OOB, challenge_problem, is_allowed_redirect_uri
 
 
 def _field(request, name: str) -> str:

@@ -13,7 +13,6 @@ from rest_framework.response import Response
 
 from accounts import services
 from accounts.models import App
-from accounts.oauth_checks import redirect_uri_problem, verifier_matches
 from accounts.serializers import render_app, render_token
 from core import ratelimit
 from core import scopes as scope_rules
@@ -23,6 +22,7 @@ from core.fields import AnyValueField
 from core.openapi import ERRORS, error
 from core.params import request_params
 from core.views import ApiViewSet
+from oauth.checks import redirect_uri_problem, verifier_matches
 
 TokenResponse = inline_serializer("Token", fields={
     "access_token": serializers.CharField(), "token_type": serializers.CharField(),
