@@ -76,6 +76,15 @@ class TestBasicAuthentication:
         assert response.status_code == 429
 
 
+def test_password_rechecks_of_the_mfa_routes_stay_throttled(api):
+    """DELETE /api/v1/pleroma/accounts/mfa/totp: past the re-check limit, 429 (not 422)."""
+    client = api(scopes=["write:security"])
+    codes = [client.delete(f"/api/v1/pleroma/accounts/mfa/totp?password=wrong{i}").status_code
+             for i in range(12)]
+    assert codes[:10] == [422] * 10
+    assert codes[10:] == [429, 429]
+
+
 class TestAdminLogin:
     """POST /admin/login/"""
 
