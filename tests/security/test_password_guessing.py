@@ -16,6 +16,14 @@ WRONG_ATTEMPTS = 40
 @pytest.fixture(autouse=True)
 def limits_on(settings):
     settings.RATE_LIMIT_ENABLED = True
+    # A fast hash: these tests check a password some fifty times each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def fast_user(**fields):
+    from django.contrib.auth.hashers import make_password
+
+    return UserFactory(password=make_password(PASSWORD), **fields)
 
 
 def basic(login: str, password: str) -> str:
@@ -26,7 +34,7 @@ class TestBasicAuthentication:
     """Authorization: Basic on GET /api/v1/accounts/verify_credentials"""
 
     def test_guessing_is_throttled_and_then_the_right_password_is_refused(self, anon):
-        UserFactory(nickname="target")
+        fast_user(nickname="target")
         codes = [anon.get("/api/v1/accounts/verify_credentials",
                           HTTP_AUTHORIZATION=basic("target", f"guess{i}")).status_code
                  for i in range(WRONG_ATTEMPTS)]
@@ -38,14 +46,14 @@ class TestBasicAuthentication:
         assert int(response["Retry-After"]) > 0
 
     def test_the_right_password_works_and_successes_do_not_count(self, anon):
-        UserFactory(nickname="legit")
-        for _ in range(30):
+        fast_user(nickname="legit")
+        for _ in range(20):
             response = anon.get("/api/v1/accounts/verify_credentials", HTTP_AUTHORIZATION=basic("legit", PASSWORD))
             assert response.status_code == 200
         assert response.json()["username"] == "legit"
 
     def test_the_limit_is_per_account_across_addresses(self, anon):
-        UserFactory(nickname="target")
+        fast_user(nickname="target")
         for i in range(15):
             anon.get("/api/v1/accounts/verify_credentials", HTTP_AUTHORIZATION=basic("target", f"x{i}"),
                      REMOTE_ADDR=f"10.0.0.{i}")
@@ -57,7 +65,7 @@ class TestBasicAuthentication:
         for i in range(50):
             anon.get("/api/v1/accounts/verify_credentials", HTTP_AUTHORIZATION=basic(f"user{i}", "x"),
                      REMOTE_ADDR="10.9.9.9")
-        UserFactory(nickname="other")
+        fast_user(nickname="other")
         refused = anon.get("/api/v1/accounts/verify_credentials", HTTP_AUTHORIZATION=basic("other", PASSWORD),
                            REMOTE_ADDR="10.9.9.9")
         assert refused.status_code == 429
@@ -66,7 +74,7 @@ class TestBasicAuthentication:
         assert elsewhere.status_code == 200
 
     def test_failures_over_basic_also_lock_the_password_grant(self, anon):
-        UserFactory(nickname="target")
+        fast_user(nickname="target")
         app = AppFactory()
         for i in range(15):
             anon.get("/api/v1/accounts/verify_credentials", HTTP_AUTHORIZATION=basic("target", f"x{i}"))
@@ -89,7 +97,7 @@ class TestAdminLogin:
     """POST /admin/login/"""
 
     def test_guessing_is_throttled_and_then_the_right_password_is_refused(self, client):
-        UserFactory(nickname="boss", is_admin=True)
+        fast_user(nickname="boss", is_admin=True)
         codes = [client.post("/admin/login/", {"username": "boss", "password": f"guess{i}"}).status_code
                  for i in range(WRONG_ATTEMPTS)]
         assert codes[:15] == [200] * 15  # the form again, with its error
@@ -100,13 +108,13 @@ class TestAdminLogin:
         assert client.get("/admin/").status_code == 302  # still not logged in
 
     def test_the_right_password_logs_in(self, client):
-        UserFactory(nickname="boss", is_admin=True)
+        fast_user(nickname="boss", is_admin=True)
         response = client.post("/admin/login/", {"username": "boss", "password": PASSWORD, "next": "/admin/"})
         assert response.status_code == 302
         assert client.get("/admin/").status_code == 200
 
     def test_a_wrong_password_shows_the_form_error(self, client):
-        UserFactory(nickname="boss", is_admin=True)
+        fast_user(nickname="boss", is_admin=True)
         response = client.post("/admin/login/", {"username": "boss", "password": "nope"})
         assert response.status_code == 200
         assert b"Please enter the correct" in response.content
