@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import (
+    ObjectDoesNotExist,
     PermissionDenied,
     RequestDataTooBig,
     SuspiciousOperation,
@@ -121,7 +122,8 @@ def error_body(exc: Exception) -> tuple[int, dict]:
     if isinstance(exc, drf.PermissionDenied | PermissionDenied):
         detail = getattr(exc, "detail", None)
         return 403, {"error": str(detail) if detail else "Access denied"}
-    if isinstance(exc, drf.NotFound | Http404):
+    if isinstance(exc, drf.NotFound | Http404 | ObjectDoesNotExist):
+        # ObjectDoesNotExist: a row another request deleted between lookup and lock.
         return 404, {"error": "Record not found"}
     if isinstance(exc, drf.MethodNotAllowed):
         return 405, {"error": "Method not allowed"}

@@ -149,3 +149,13 @@ class TestHugeNumbers:
         response = api(scopes=["write"]).post("/api/v1/pleroma/scrobble", {"title": "t", "length": HUGE})
         assert response.status_code in (400, 422), response.content
         assert "error" in response.json()
+
+
+def test_a_row_deleted_between_lookup_and_lock_is_a_404():
+    """DELETE /api/v1/pleroma/emoji/packs/files while the pack is being deleted (found by the
+    fuzzer running requests side by side): the service's locked re-read finds no row."""
+    from core.exceptions import error_body
+    from emoji.models import EmojiPack
+
+    assert error_body(EmojiPack.DoesNotExist("EmojiPack matching query does not exist.")) == \
+        (404, {"error": "Record not found"})
