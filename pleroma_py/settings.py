@@ -34,6 +34,9 @@ DB_PREPARE = env.bool("PLEROMA_DB_PREPARE", default=True)
 # Embedded mode: how often the worker looks for new messages in the broker folder.
 BROKER_POLL_SECONDS = env.float("PLEROMA_BROKER_POLL_SECONDS", default=0.5)
 ALLOW_PRIVATE_NETWORKS = env.bool("PLEROMA_ALLOW_PRIVATE_NETWORKS", default=False)
+# Web Push VAPID keys (base64url); unset, a pair is generated once into the database.
+VAPID_PUBLIC_KEY = env.str("PLEROMA_VAPID_PUBLIC_KEY", default="")
+VAPID_PRIVATE_KEY = env.str("PLEROMA_VAPID_PRIVATE_KEY", default="")
 INSTANCE_NAME = env.str("PLEROMA_INSTANCE_NAME", default="pleroma_py")
 INSTANCE_DESCRIPTION = env.str(
     "PLEROMA_INSTANCE_DESCRIPTION", default="A Pleroma-compatible server"
@@ -43,6 +46,11 @@ UPLOAD_LIMIT = env.int("PLEROMA_UPLOAD_LIMIT", default=16_000_000)
 AVATAR_UPLOAD_LIMIT = env.int("PLEROMA_AVATAR_UPLOAD_LIMIT", default=2_000_000)
 BANNER_UPLOAD_LIMIT = env.int("PLEROMA_BANNER_UPLOAD_LIMIT", default=4_000_000)
 BACKGROUND_UPLOAD_LIMIT = env.int("PLEROMA_BACKGROUND_UPLOAD_LIMIT", default=4_000_000)
+# Images with more pixels are refused before they are decoded (Mastodon's limit: 7680x4320).
+IMAGE_MAX_PIXELS = env.int("PLEROMA_IMAGE_MAX_PIXELS", default=33_177_600)
+# Where uploads and emoji files are linked from: another origin keeps anything served there
+# away from the instance's cookies (it must serve this instance's /media/ and /emoji/).
+MEDIA_BASE_URL = env.str("PLEROMA_MEDIA_BASE_URL", default="").rstrip("/")  # empty: PLEROMA_URL
 MAX_TOOT_CHARS = env.int("PLEROMA_MAX_TOOT_CHARS", default=5000)
 BENCH_ENDPOINTS = env.bool("PLEROMA_BENCH_ENDPOINTS", default=False)
 # Pleroma refuses `expires_in` under an hour ("Expiry date is too soon"); lower only for tests.
@@ -104,6 +112,7 @@ INSTALLED_APPS = [
     "bookmarks",
     "backups",
     "instance",
+    "push",
     "bench",
 ]
 
@@ -112,6 +121,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.CorsMiddleware",
     "core.middleware.TrailingFormatMiddleware",
+    "core.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -153,6 +163,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Password logins (the admin's) counted against the same failure limits as the API's.
+AUTHENTICATION_BACKENDS = ["core.admin_login.PasswordLoginBackend"]
 
 if REDIS_URL:
     CACHES = {
@@ -258,6 +270,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 OAUTH2_PROVIDER_APPLICATION_MODEL = "accounts.App"
+# Named so that migrations can refer to the token table (push subscriptions belong to a token).
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
 OAUTH2_PROVIDER = {
     # Pleroma's token lifetime: about 100 years, clients never refresh.
     "ACCESS_TOKEN_EXPIRE_SECONDS": 100 * 365 * 24 * 3600,
@@ -284,6 +298,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic housekeeping, run by the beat inside `make worker` (or the worker of `make run`).
 CELERY_BEAT_SCHEDULE = {
     "prune-backups": {"task": "backups.tasks.prune_backups", "schedule": 6 * 3600},
+    "prune-push-deliveries": {"task": "push.tasks.prune_deliveries", "schedule": 6 * 3600},
 }
 
 LOGGING = {
