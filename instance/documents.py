@@ -36,7 +36,8 @@ def _static(path: str) -> str:
 
 
 def streaming_url() -> str:
-    return ("wss://" if settings.PLEROMA_HTTPS else "ws://") + settings.INSTANCE_DOMAIN
+    """Where the streaming server is (settings.STREAMING_URL; clients add /api/v1/streaming)."""
+    return settings.STREAMING_URL
 
 
 def local_users():
