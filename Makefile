@@ -7,7 +7,7 @@ PORT ?= 8000
 WEB_CONCURRENCY ?= 2
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt 2>/dev/null | sha1sum | cut -c1-12)
 
-.PHONY: run worker test lint bench soak fuzz deps test-deps migrate
+.PHONY: run worker streaming test lint bench soak fuzz deps test-deps migrate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,12 +24,20 @@ migrate: deps
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 
+# The streaming server runs beside gunicorn, on PLEROMA_STREAMING_PORT (by default the port
+# after PLEROMA_URL's: 8001); both read the same settings, so the advertised URL is right.
 run: migrate
-	$(BIN)/gunicorn pleroma_py.wsgi:application --bind $(HOST):$(PORT) \
+	$(BIN)/python manage.py streaming --host $(HOST) & \
+		streaming=$$!; trap 'kill $$streaming 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/gunicorn pleroma_py.wsgi:application --bind $(HOST):$(PORT) \
 		--workers $(WEB_CONCURRENCY) --access-logfile - --timeout 60
 
 worker: deps
 	$(BIN)/celery -A pleroma_py worker -B -Q default,imports,backups,emoji,mail -l info
+
+# The streaming API alone (production: one or more beside the gunicorn hosts, see README).
+streaming: deps
+	$(BIN)/python manage.py streaming --host $(HOST)
 
 test-deps: deps
 	@command -v chromium >/dev/null || { \

@@ -54,6 +54,7 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # URL /api/v1/instance advertises (clients append /api/v1/streaming); defaults below.
 STREAMING_PORT_SETTING = env.int("PLEROMA_STREAMING_PORT", default=0)
 STREAMING_URL_SETTING = env.str("PLEROMA_STREAMING_URL", default="").rstrip("/")
+STREAMING_HEARTBEAT_SECONDS = env.float("PLEROMA_STREAMING_HEARTBEAT", default=15.0)
 
 # --- derived ------------------------------------------------------------------------------
 _url = urlsplit(PLEROMA_URL)

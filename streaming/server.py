@@ -5,7 +5,7 @@
   `{"type": "subscribe"|"unsubscribe", "stream": ..., "tag"/"list": ...}` messages change
   them. Messages are `{"stream": [...], "event": ..., "payload": "<JSON text>"}`.
 - `GET /api/v1/streaming/<stream path>` as Server-Sent Events (`event:` / `data:` lines,
-  a `:thump` comment every HEARTBEAT_SECONDS), the token in `access_token` or
+  a `:thump` comment every PLEROMA_STREAMING_HEARTBEAT seconds), the token in `access_token` or
   `Authorization: Bearer`.
 - `GET /api/v1/streaming/health` answers `OK`.
 
@@ -22,13 +22,14 @@ import logging
 from functools import partial
 from urllib.parse import parse_qs
 
+from django.conf import settings
+
 from streaming import streams
 from streaming.hub import Connection, hub, run_sync
 
 logger = logging.getLogger(__name__)
 
 PREFIX = "/api/v1/streaming"
-HEARTBEAT_SECONDS = 15
 BAD_TOKEN = "Invalid access token"
 
 
@@ -196,7 +197,7 @@ async def server_sent_events(scope, receive, send, stream: str) -> None:
         await send({"type": "http.response.body", "body": b":)\n\n", "more_body": True})
         while not disconnected.done() and not connection.overflowed.is_set():
             getter = asyncio.ensure_future(connection.queue.get())
-            done, _ = await asyncio.wait({getter, disconnected}, timeout=HEARTBEAT_SECONDS,
+            done, _ = await asyncio.wait({getter, disconnected}, timeout=settings.STREAMING_HEARTBEAT_SECONDS,
                                          return_when=asyncio.FIRST_COMPLETED)
             if getter in done:
                 message = getter.result()

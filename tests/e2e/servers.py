@@ -11,6 +11,10 @@ in embedded mode for jobs and cache (no REDIS_URL), so its tasks can never be pi
 by a worker of the first instance. Its tables are emptied after each test.
 
 Both servers allow private networks so they can reach each other over 127.0.0.1.
+
+`streaming_server` is `running_server` with its streaming API (uvicorn serving
+pleroma_py.asgi on `.streaming_port`, the port its instance document advertises) running
+too; it fans events out through the same Redis as the tests' REDIS_URL.
 """
 
 from __future__ import annotations
@@ -94,6 +98,8 @@ class Server:
     data_dir: Path
     process: subprocess.Popen | None = None
     database_url: str = ""
+    streaming_port: int = 0
+    streaming_process: subprocess.Popen | None = None
     _apps: dict = field(default_factory=dict)
 
     @property
@@ -135,9 +141,45 @@ class Server:
         raise RuntimeError(f"server did not answer in {START_TIMEOUT}s:\n{self.log()[-4000:]}")
 
     def stop(self) -> None:
+        self.stop_streaming()
         if self.process is not None:
             stop_process(self.process)
             self.process = None
+
+    @property
+    def streaming_url(self) -> str:
+        return f"ws://127.0.0.1:{self.streaming_port}"
+
+    def start_streaming(self) -> None:
+        """Start the streaming server (`manage.py streaming`) and wait for its health check."""
+        log = (self.data_dir / "streaming.log").open("ab")
+        self.streaming_process = subprocess.Popen(
+            [sys.executable, "manage.py", "streaming", "--host", "127.0.0.1", "--port", str(self.streaming_port),
+             "--access-log"],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        log.close()
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.streaming_process.poll() is not None:
+                raise RuntimeError(f"streaming server exited:\n{self.streaming_log()[-4000:]}")
+            try:
+                if requests.get(f"http://127.0.0.1:{self.streaming_port}/api/v1/streaming/health",
+                                timeout=2).text == "OK":
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"streaming server did not answer:\n{self.streaming_log()[-4000:]}")
+
+    def streaming_log(self) -> str:
+        path = self.data_dir / "streaming.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def stop_streaming(self) -> None:
+        if self.streaming_process is not None:
+            stop_process(self.streaming_process)
+            self.streaming_process = None
 
     def manage(self, *args: str, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess:
         """Run `manage.py <args>` against this instance's database and settings."""
@@ -195,14 +237,16 @@ class Server:
 
 
 def _make_server(tmp_root: Path, name: str, database: str, **env: str) -> Server:
-    port = free_port()
+    port, streaming_port = free_port(), free_port()
     url = f"http://127.0.0.1:{port}"
     data_dir = tmp_root / name
     server_env = base_env(
         DATABASE_URL=database, PLEROMA_URL=url, PLEROMA_DATA_DIR=str(data_dir),
-        PLEROMA_RATE_LIMIT_ENABLED="false", PLEROMA_ALLOW_PRIVATE_NETWORKS="true", **env,
+        PLEROMA_RATE_LIMIT_ENABLED="false", PLEROMA_ALLOW_PRIVATE_NETWORKS="true",
+        PLEROMA_STREAMING_PORT=str(streaming_port), PLEROMA_STREAMING_HEARTBEAT="1", **env,
     )
-    return Server(url=url, port=port, env=server_env, data_dir=data_dir, database_url=database)
+    return Server(url=url, port=port, env=server_env, data_dir=data_dir, database_url=database,
+                  streaming_port=streaming_port)
 
 
 @pytest.fixture(scope="session")
@@ -226,6 +270,15 @@ def running_server(transactional_db, _first_server) -> Server:
         _first_server.start()
     _first_server._apps.clear()  # the database is emptied between tests
     return _first_server
+
+
+@pytest.fixture
+def streaming_server(running_server) -> Server:
+    """running_server with its streaming API served too (started once, kept for the session)."""
+    process = running_server.streaming_process
+    if process is None or process.poll() is not None:
+        running_server.start_streaming()
+    return running_server
 
 
 def _truncate(url: str) -> None:
