@@ -98,6 +98,7 @@ class Server:
     data_dir: Path
     process: subprocess.Popen | None = None
     database_url: str = ""
+    web_workers: int = 1
     streaming_port: int = 0
     streaming_process: subprocess.Popen | None = None
     _apps: dict = field(default_factory=dict)
@@ -120,7 +121,7 @@ class Server:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "pleroma_py.wsgi:application",
-             "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "4",
+             "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.web_workers), "--threads", "4",
              "--worker-class", "gthread", "--timeout", "60", "--graceful-timeout", "2",
              "--access-logfile", "-"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
