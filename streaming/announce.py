@@ -37,14 +37,18 @@ def status_saved(sender, instance, created: bool, raw: bool = False, **kwargs) -
 
 
 def status_deleting(sender, instance, **kwargs) -> None:
-    """What a `delete` must reach is read before the rows go (mentions, tags)."""
+    """What a `delete` must reach is read before the rows go: the mentioned accounts of a
+    private or direct status (who saw it besides followers), the tags of a public one."""
     from statuses.models import Mention, StatusTag
 
-    instance._streaming_audience = {
-        "mentioned": [pk.hex for pk in Mention.objects.filter(status_id=instance.pk)
-                      .values_list("account_id", flat=True)],
-        "tags": list(StatusTag.objects.filter(status_id=instance.pk).values_list("hashtag__name", flat=True)),
-    }
+    audience: dict = {"mentioned": [], "tags": []}
+    if instance.visibility in PUBLIC:
+        audience["tags"] = list(StatusTag.objects.filter(status_id=instance.pk)
+                                .values_list("hashtag__name", flat=True))
+    elif not instance.reblog_of_id:
+        audience["mentioned"] = [pk.hex for pk in Mention.objects.filter(status_id=instance.pk)
+                                 .values_list("account_id", flat=True)]
+    instance._streaming_audience = audience
 
 
 def status_deleted(sender, instance, **kwargs) -> None:

@@ -66,13 +66,17 @@ class TestAnnouncements:
 
     def test_a_deletion_names_who_could_have_seen_it(self, published):
         author, friend = UserFactory(), UserFactory(nickname="friend")
-        status = create_status(author, text="@friend #tea time")
+        public = create_status(author, text="@friend #tea time")
+        direct = create_status(author, text="@friend #secret", visibility="direct")
         published()
-        delete_status(author, status)
-        (event,) = published()
-        assert event == {"event": "delete", "id": ids_encode(status.pk), "account": author.pk.hex,
-                         "visibility": "public", "local": True, "reblog": False,
-                         "mentioned": [friend.pk.hex], "tags": ["tea"]}
+        delete_status(author, public)
+        delete_status(author, direct)
+        assert published() == [
+            {"event": "delete", "id": ids_encode(public.pk), "account": author.pk.hex,
+             "visibility": "public", "local": True, "reblog": False, "mentioned": [], "tags": ["tea"]},
+            {"event": "delete", "id": ids_encode(direct.pk), "account": author.pk.hex,
+             "visibility": "direct", "local": True, "reblog": False, "mentioned": [friend.pk.hex], "tags": []},
+        ]
 
     def test_follows_announce_their_state(self, published):
         fan, star = UserFactory(), UserFactory(locked=True)

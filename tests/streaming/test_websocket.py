@@ -54,9 +54,14 @@ class TestUserStream:
                 post(s, bob, "@erin just us", visibility="direct")["id"],  # someone else's DM
             }
             last = post(s, bob, "the last one")
-            seen = stream.until(lambda m: m["event"] == "update" and m["payload"]["id"] == last["id"]
-                                and m["stream"] == ["public"])
-            seen += stream.until(is_update(last["id"]))
+            arrived_on = set()
+
+            def on_both_streams(message) -> bool:
+                if is_update(last["id"])(message):
+                    arrived_on.add(tuple(message["stream"]))
+                return len(arrived_on) == 2
+
+            seen = stream.until(on_both_streams)
         assert not hidden & {m["payload"]["id"] for m in seen if m["event"] == "update"}
         assert {tuple(m["stream"]) for m in seen} == {("user",), ("public",)}
         assert erin  # addressed, not subscribed
