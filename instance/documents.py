@@ -19,6 +19,7 @@ from accounts.services import RESERVED_NICKNAMES
 from core.images import MIME_BY_FORMAT
 from instance.features import features
 from statuses.models import Status
+from statuses.services.media import DESCRIPTION_LIMIT, MAX_MEDIA_ATTACHMENTS
 
 SOFTWARE_VERSION = "2.7.0"
 VERSION = f"2.7.2 (compatible; Pleroma {SOFTWARE_VERSION})"
@@ -26,8 +27,6 @@ SOURCE_URL = "https://git.pleroma.social/pleroma/pleroma"
 POST_FORMATS = ["text/plain", "text/html", "text/markdown"]
 POLL_LIMITS = {"max_options": 20, "max_option_chars": 200, "min_expiration": 0,
                "max_expiration": 365 * 24 * 3600}
-MAX_MEDIA_ATTACHMENTS = 1000
-DESCRIPTION_LIMIT = 5000
 STATS_TTL = 60
 
 
