@@ -178,6 +178,8 @@ async def _write_websocket(connection: Connection, send) -> None:
 
 async def server_sent_events(scope, receive, send, stream: str) -> None:
     query = _query(scope)
+    if stream.startswith("public") and not stream.endswith(":media") and _truthy(query.get("only_media")):
+        stream += ":media"  # Mastodon's `/public?only_media=true`
     try:
         user, scopes = await run_sync(authenticate, _bearer(scope, query))
         subscription = await run_sync(_subscription, {**query, "stream": stream}, user, scopes)
@@ -213,6 +215,10 @@ async def server_sent_events(scope, receive, send, stream: str) -> None:
     finally:
         hub.remove(connection)
         disconnected.cancel()
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").lower() in ("1", "true", "t", "on", "yes")
 
 
 async def _wait_disconnect(receive) -> None:
