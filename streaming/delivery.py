@@ -221,7 +221,7 @@ def conversation_messages(event: dict, targets: list[Target]) -> list[Message]:
         conversation__context_id=event.get("context"), user_id__in=list(wanted)))
     messages = []
     for participation in participations:
-        viewer = User.objects.get(pk=participation.user_id)
+        viewer = wanted[participation.user_id].user
         context = {"viewer": viewer, **ConversationSerializer.context_for(viewer, [participation])}
         payload = _text(ConversationSerializer(participation, context=context).data)
         for target in targets:

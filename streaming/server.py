@@ -38,16 +38,20 @@ class BadToken(Exception):
 
 
 def authenticate(raw: str | None):
-    """(user or None, scopes or None) for a raw token; BadToken for one that is not live."""
-    from core.authentication import _authenticated, lookup_token
+    """(user or None, scopes) for a raw token, as the REST API's bearer authentication
+    decides; BadToken for one that is unknown, expired, revoked or of an unusable account."""
+    from core.authentication import lookup_token, user_usable
 
     if not raw:
         return None, None
-    result = _authenticated(lookup_token(raw))
-    if result is None:
+    token = lookup_token(raw)
+    if token is None:
         raise BadToken()
-    user, token = result
-    return (user if user.is_authenticated else None), token.scope.split()
+    if token.user_id is None:
+        return None, token.scope.split()  # an app token: public streams only
+    if not user_usable(token.user):
+        raise BadToken()
+    return token.user, token.scope.split()
 
 
 def _query(scope) -> dict[str, str]:
@@ -164,6 +168,10 @@ def _str(value) -> str | None:
 async def _write_websocket(connection: Connection, send) -> None:
     try:
         while True:
+            if connection.overflowed.is_set():
+                # Too far behind: closed rather than buffered without end (clients reconnect).
+                await send({"type": "websocket.close", "code": 1013})
+                return
             message = await connection.queue.get()
             await send({"type": "websocket.send", "text": json.dumps({
                 "stream": message.subscription.names(), "event": message.event,
