@@ -24,13 +24,10 @@ migrate: deps
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 
-# The streaming server runs beside gunicorn, on PLEROMA_STREAMING_PORT (by default the port
-# after PLEROMA_URL's: 8001); both read the same settings, so the advertised URL is right.
+# gunicorn, the streaming server and (without REDIS_URL) the Celery worker with beat;
+# Ctrl-C stops them all.
 run: migrate
-	$(BIN)/python manage.py streaming --host $(HOST) & \
-		streaming=$$!; trap 'kill $$streaming 2>/dev/null' EXIT INT TERM; \
-		$(BIN)/gunicorn pleroma_py.wsgi:application --bind $(HOST):$(PORT) \
-		--workers $(WEB_CONCURRENCY) --access-logfile - --timeout 60
+	$(BIN)/python scripts/run.py --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY)
 
 worker: deps
 	$(BIN)/celery -A pleroma_py worker -B -Q default,imports,backups,emoji,mail -l info

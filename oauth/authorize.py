@@ -114,6 +114,7 @@ def _finish_mfa(request, app, params, mfa_token: str):
     except ApiError:
         return _page(request, app, params, "Too many attempts, try again later.", status=429,
                      mfa_step=mfa_token)
-    if not mfa.verify_code(user, request.POST.get("authorization[mfa_code]", "")):
+    if services.login_refusal(user) is not None or not mfa.complete_login(
+            user, mfa_token, request.POST.get("authorization[mfa_code]", "")):
         return _page(request, app, params, "Invalid code.", status=401, mfa_step=mfa_token)
     return user

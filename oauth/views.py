@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 
+from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from oauth2_provider.models import AccessToken, Grant, RefreshToken
@@ -221,11 +222,14 @@ class TokenViewSet(ApiViewSet):
         if user is None or challenge_type not in ("totp", "recovery") or not mfa.is_enabled(user):
             raise invalid
         ratelimit.hit("mfa_challenge", str(user.pk))
-        if not mfa.verify_code(user, str(params.get("code") or ""), challenge_type):
+        if services.login_refusal(user) is not None:
             raise invalid
-        if services.login_refusal(user) is not None or not mfa.consume_mfa_token(raw):
-            raise invalid
-        token, refresh = services.issue_token(app, user, list(data.get("s") or app.scope_list))
+        # The code, the mfa_token and the new token in one transaction: a replayed token
+        # spends no recovery code, and a code is spent only by the login it completes.
+        with transaction.atomic():
+            if not mfa.complete_login(user, raw, str(params.get("code") or ""), challenge_type):
+                raise invalid
+            token, refresh = services.issue_token(app, user, list(data.get("s") or app.scope_list))
         return self._respond(token, refresh)
 
     @extend_schema(summary="Revoke a token", request=inline_serializer("RevokeInput", fields={

@@ -1,6 +1,7 @@
-"""Streaming in the embedded mode (SQLite, no Redis): events written by several processes
-(two gunicorn workers, a management command) reach the streaming server through the
-SQLite event table in the data dir. Also measures the latency of that path."""
+"""Streaming in the embedded mode, started as `make run` starts it (scripts/run.py: gunicorn
+with two workers, the streaming server, the Celery worker; SQLite, no Redis): events
+written by several processes (both web workers, a management command) reach the streaming
+server through the SQLite event table in the data dir. Also measures the latency of that path."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import time
 
 import pytest
 
-from tests.e2e.servers import _make_server
+from tests.e2e.servers import _make_server, run_command
 from tests.streaming.clients import WebSocketStream
 
 POSTS = 20
@@ -19,12 +20,12 @@ POSTS = 20
 def embedded(tmp_path_factory):
     root = tmp_path_factory.mktemp("embedded-streaming")
     server = _make_server(root, "sqlite", f"sqlite:///{root / 'pleroma.sqlite3'}", REDIS_URL="")
-    server.web_workers = 2
+    server.command = run_command(server.port, workers=2)
     server.manage("migrate", "--noinput", "-v", "0")
     for nickname in ("alice", "bob"):
         server.create_user(nickname)
     server.start()
-    server.start_streaming()
+    server.wait_streaming()
     yield server
     server.stop()
 
