@@ -23,6 +23,7 @@ from core.fields import AnyValueField
 from core.openapi import ERRORS, error
 from core.params import request_params
 from core.views import ApiViewSet
+from push import vapid
 
 TokenResponse = inline_serializer("Token", fields={
     "access_token": serializers.CharField(), "token_type": serializers.CharField(),
@@ -36,7 +37,7 @@ AppResponse = inline_serializer("Application", fields={
     "client_id": serializers.CharField(required=False),
     "client_secret": serializers.CharField(required=False),
     "redirect_uri": serializers.CharField(), "redirect_uris": serializers.ListField(),
-    "scopes": serializers.ListField(),
+    "scopes": serializers.ListField(), "vapid_key": serializers.CharField(),
 })
 
 
@@ -71,14 +72,15 @@ class AppViewSet(ApiViewSet):
         app = services.create_app(name=data["client_name"], redirect_uris=data["redirect_uris"],
                                   scopes=data.get("scopes") or ["read"], website=data.get("website"),
                                   owner=self.viewer)
-        return Response(render_app(app, with_secrets=True))
+        return Response({**render_app(app, with_secrets=True), "vapid_key": vapid.public_key()})
 
     @extend_schema(summary="Check the app token", responses={200: AppResponse, 401: error("Bad token")})
     def verify_credentials(self, request):
         token = request.auth if isinstance(request.auth, AccessToken) else None
         if token is None or token.application is None:
             return Response({"error": "The access token is invalid"}, status=401)
-        return Response(render_app(token.application, with_secrets=False))
+        return Response({**render_app(token.application, with_secrets=False),
+                         "vapid_key": vapid.public_key()})
 
     def permission_denied(self, request, message=None, code=None):
         raise ApiError("The access token is invalid", status=401)

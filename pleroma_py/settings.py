@@ -34,6 +34,9 @@ DB_PREPARE = env.bool("PLEROMA_DB_PREPARE", default=True)
 # Embedded mode: how often the worker looks for new messages in the broker folder.
 BROKER_POLL_SECONDS = env.float("PLEROMA_BROKER_POLL_SECONDS", default=0.5)
 ALLOW_PRIVATE_NETWORKS = env.bool("PLEROMA_ALLOW_PRIVATE_NETWORKS", default=False)
+# Web Push VAPID keys (base64url); unset, a pair is generated once into the database.
+VAPID_PUBLIC_KEY = env.str("PLEROMA_VAPID_PUBLIC_KEY", default="")
+VAPID_PRIVATE_KEY = env.str("PLEROMA_VAPID_PRIVATE_KEY", default="")
 INSTANCE_NAME = env.str("PLEROMA_INSTANCE_NAME", default="pleroma_py")
 INSTANCE_DESCRIPTION = env.str(
     "PLEROMA_INSTANCE_DESCRIPTION", default="A Pleroma-compatible server"
@@ -120,6 +123,7 @@ INSTALLED_APPS = [
     "backups",
     "instance",
     "streaming",
+    "push",
     "bench",
 ]
 
@@ -275,6 +279,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 OAUTH2_PROVIDER_APPLICATION_MODEL = "accounts.App"
+# Named so that migrations can refer to the token table (push subscriptions belong to a token).
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
 OAUTH2_PROVIDER = {
     # Pleroma's token lifetime: about 100 years, clients never refresh.
     "ACCESS_TOKEN_EXPIRE_SECONDS": 100 * 365 * 24 * 3600,
@@ -301,6 +307,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic housekeeping, run by the beat inside `make worker` (or the worker of `make run`).
 CELERY_BEAT_SCHEDULE = {
     "prune-backups": {"task": "backups.tasks.prune_backups", "schedule": 6 * 3600},
+    "prune-push-deliveries": {"task": "push.tasks.prune_deliveries", "schedule": 6 * 3600},
 }
 
 LOGGING = {
