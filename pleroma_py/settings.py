@@ -46,6 +46,11 @@ UPLOAD_LIMIT = env.int("PLEROMA_UPLOAD_LIMIT", default=16_000_000)
 AVATAR_UPLOAD_LIMIT = env.int("PLEROMA_AVATAR_UPLOAD_LIMIT", default=2_000_000)
 BANNER_UPLOAD_LIMIT = env.int("PLEROMA_BANNER_UPLOAD_LIMIT", default=4_000_000)
 BACKGROUND_UPLOAD_LIMIT = env.int("PLEROMA_BACKGROUND_UPLOAD_LIMIT", default=4_000_000)
+# Images with more pixels are refused before they are decoded (Mastodon's limit: 7680x4320).
+IMAGE_MAX_PIXELS = env.int("PLEROMA_IMAGE_MAX_PIXELS", default=33_177_600)
+# Where uploads and emoji files are linked from: another origin keeps anything served there
+# away from the instance's cookies (it must serve this instance's /media/ and /emoji/).
+MEDIA_BASE_URL = env.str("PLEROMA_MEDIA_BASE_URL", default="").rstrip("/")  # empty: PLEROMA_URL
 MAX_TOOT_CHARS = env.int("PLEROMA_MAX_TOOT_CHARS", default=5000)
 BENCH_ENDPOINTS = env.bool("PLEROMA_BENCH_ENDPOINTS", default=False)
 # Pleroma refuses `expires_in` under an hour ("Expiry date is too soon"); lower only for tests.
@@ -132,6 +137,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.CorsMiddleware",
     "core.middleware.TrailingFormatMiddleware",
+    "core.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -174,6 +180,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Password logins (the admin's) counted against the same failure limits as the API's.
+AUTHENTICATION_BACKENDS = ["core.admin_login.PasswordLoginBackend"]
 
 if REDIS_URL:
     CACHES = {
