@@ -7,7 +7,7 @@ PORT ?= 8000
 WEB_CONCURRENCY ?= 2
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt 2>/dev/null | sha1sum | cut -c1-12)
 
-.PHONY: run worker test lint bench soak fuzz deps test-deps migrate
+.PHONY: run worker streaming test lint bench soak fuzz deps test-deps migrate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,12 +24,17 @@ migrate: deps
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 
-# gunicorn and (without REDIS_URL) the Celery worker with beat; Ctrl-C stops them all.
+# gunicorn, the streaming server and (without REDIS_URL) the Celery worker with beat;
+# Ctrl-C stops them all.
 run: migrate
 	$(BIN)/python scripts/run.py --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY)
 
 worker: deps
 	$(BIN)/celery -A pleroma_py worker -B -Q default,imports,backups,emoji,mail,inbox,delivery -l info
+
+# The streaming API alone (production: one or more beside the gunicorn hosts, see README).
+streaming: deps
+	$(BIN)/python manage.py streaming --host $(HOST)
 
 test-deps: deps
 	@command -v chromium >/dev/null || { \

@@ -35,6 +35,11 @@ def _static(path: str) -> str:
     return f"{settings.PLEROMA_URL}{settings.STATIC_URL}{path}"
 
 
+def streaming_url() -> str:
+    """Where the streaming server is (settings.STREAMING_URL; clients add /api/v1/streaming)."""
+    return settings.STREAMING_URL
+
+
 def local_users():
     return User.objects.filter(is_active=True, is_deleted=False, domain__isnull=True)
 
@@ -112,9 +117,7 @@ def instance_v1() -> dict:
         "description": settings.INSTANCE_DESCRIPTION,
         "email": settings.INSTANCE_EMAIL,
         "version": VERSION,
-        # No streaming server answers (mastodon-base 2.15 wants the object): no `streaming_api`
-        # key, which Mastodon.py and megalodon read as "no streaming".
-        "urls": {},
+        "urls": {"streaming_api": streaming_url()},
         "stats": {k: counts[k] for k in ("user_count", "status_count", "domain_count")},
         "thumbnail": _static("images/thumbnail.png"),
         "languages": ["en"],
@@ -139,7 +142,7 @@ def instance_v2() -> dict:
     config = configuration()
     config["accounts"]["max_pinned_statuses"] = settings.MAX_PINNED_STATUSES
     config["statuses"]["characters_reserved_per_url"] = 0
-    config["urls"] = {"status": None}  # no `streaming`: nothing serves it
+    config["urls"] = {"streaming": streaming_url(), "status": None}
     config["vapid"] = {"public_key": vapid.public_key()}
     meta = metadata()
     meta.update(upload_limits())

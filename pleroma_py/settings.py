@@ -63,11 +63,27 @@ BACKUP_PURGE_AFTER_DAYS = env.int("PLEROMA_BACKUP_PURGE_AFTER_DAYS", default=30)
 # Dotted path of the location search provider for events (empty: the local gazetteer).
 EVENT_LOCATION_PROVIDER = env.str("PLEROMA_EVENT_LOCATION_PROVIDER", default="")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# The streaming server (`make streaming`, pleroma_py.asgi): the port it listens on and the
+# URL /api/v1/instance advertises (clients append /api/v1/streaming); defaults below.
+STREAMING_PORT_SETTING = env.int("PLEROMA_STREAMING_PORT", default=0)
+STREAMING_URL_SETTING = env.str("PLEROMA_STREAMING_URL", default="").rstrip("/")
+STREAMING_HEARTBEAT_SECONDS = env.float("PLEROMA_STREAMING_HEARTBEAT", default=15.0)
 
 # --- derived ------------------------------------------------------------------------------
 _url = urlsplit(PLEROMA_URL)
 INSTANCE_DOMAIN = _url.netloc
 PLEROMA_HTTPS = _url.scheme == "https"
+# PLEROMA_URL with a port (http://localhost:8000): the streaming server listens on the next
+# port and is advertised there. Without one (https://example.org, behind a reverse proxy
+# that sends /api/v1/streaming to the streaming server): advertised on the same host, and
+# listening on 4000 unless PLEROMA_STREAMING_PORT says otherwise.
+STREAMING_PORT = STREAMING_PORT_SETTING or ((_url.port + 1) if _url.port else 4000)
+_ws_scheme = "wss" if PLEROMA_HTTPS else "ws"
+STREAMING_URL = STREAMING_URL_SETTING or (
+    f"{_ws_scheme}://{_url.hostname}:{STREAMING_PORT}" if _url.port
+    else f"{_ws_scheme}://{_url.netloc}")
+# The embedded mode's cross-process event channel (streaming.broker), when there is no Redis.
+STREAMING_EVENTS_DB = DATA_DIR / "streaming.sqlite3"
 
 
 def _secret_key() -> str:
@@ -112,6 +128,7 @@ INSTALLED_APPS = [
     "bookmarks",
     "backups",
     "instance",
+    "streaming",
     "push",
     "bench",
 ]
@@ -133,6 +150,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "pleroma_py.urls"
 WSGI_APPLICATION = "pleroma_py.wsgi.application"
+ASGI_APPLICATION = "pleroma_py.asgi.application"
 APPEND_SLASH = False
 
 TEMPLATES = [

@@ -1,4 +1,5 @@
-"""`make run`: gunicorn and, in the embedded mode, the Celery worker (with beat) beside it.
+"""`make run`: gunicorn, the streaming server and, in the embedded mode, the Celery worker
+(with beat) beside them.
 
 One instance is these processes together: they share the SQLite database, the cache file
 and the broker folders in the data dir. SIGINT (Ctrl-C) or SIGTERM stops them all; when
@@ -50,7 +51,10 @@ def commands(args: argparse.Namespace) -> dict[str, list[str]]:
     settings = _settings()
     python = sys.executable
     children = {"web": [python, "-m", "gunicorn", "pleroma_py.wsgi:application", "--bind", args.bind,
-                        "--workers", str(args.workers), "--access-logfile", "-", "--timeout", "60"]}
+                        "--workers", str(args.workers), "--access-logfile", "-", "--timeout", "60"],
+                # The streaming API (uvicorn) on PLEROMA_STREAMING_PORT, the port the instance
+                # documents advertise (settings.STREAMING_URL).
+                "streaming": [python, "manage.py", "streaming", "--host", args.bind.rpartition(":")[0] or "127.0.0.1"]}
     run_worker = os.environ.get("PLEROMA_EMBEDDED_WORKER", "").lower()
     if run_worker in ("1", "true", "yes") or (not run_worker and not settings.REDIS_URL):
         from core import broker

@@ -12,6 +12,10 @@ embedded broker and cache in its own data dir), so its tasks can never be picked
 worker of the first instance. Its tables are emptied after each test.
 
 Both servers allow private networks so they can reach each other over 127.0.0.1.
+
+`streaming_server` is `running_server` with its streaming API (uvicorn serving
+pleroma_py.asgi on `.streaming_port`, the port its instance document advertises) running
+too; it fans events out through the same Redis as the tests' REDIS_URL.
 """
 
 from __future__ import annotations
@@ -95,6 +99,9 @@ class Server:
     data_dir: Path
     process: subprocess.Popen | None = None
     database_url: str = ""
+    web_workers: int = 1  # gunicorn workers when `command` is None
+    streaming_port: int = 0
+    streaming_process: subprocess.Popen | None = None
     # argv of the server process; None: one gunicorn process (see start)
     command: list[str] | None = None
     _apps: dict = field(default_factory=dict)
@@ -118,7 +125,7 @@ class Server:
         self.process = subprocess.Popen(
             self.command or [
                 sys.executable, "-m", "gunicorn", "pleroma_py.wsgi:application",
-                "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "4",
+                "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.web_workers), "--threads", "4",
                 "--worker-class", "gthread", "--timeout", "60", "--graceful-timeout", "2",
                 "--access-logfile", "-"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -139,9 +146,49 @@ class Server:
         raise RuntimeError(f"server did not answer in {START_TIMEOUT}s:\n{self.log()[-4000:]}")
 
     def stop(self) -> None:
+        self.stop_streaming()
         if self.process is not None:
             stop_process(self.process, timeout=40)  # run.py gives its children 30 s
             self.process = None
+
+    @property
+    def streaming_url(self) -> str:
+        return f"ws://127.0.0.1:{self.streaming_port}"
+
+    def start_streaming(self) -> None:
+        """Start the streaming server (`manage.py streaming`) and wait for its health check."""
+        log = (self.data_dir / "streaming.log").open("ab")
+        self.streaming_process = subprocess.Popen(
+            [sys.executable, "manage.py", "streaming", "--host", "127.0.0.1", "--port", str(self.streaming_port),
+             "--access-log"],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        log.close()
+        self.wait_streaming(self.streaming_process)
+
+    def wait_streaming(self, process: subprocess.Popen | None = None) -> None:
+        """Wait for the streaming server's health check (started here, or by scripts/run.py)."""
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if process is not None and process.poll() is not None:
+                raise RuntimeError(f"streaming server exited:\n{self.streaming_log()[-4000:]}")
+            try:
+                if requests.get(f"http://127.0.0.1:{self.streaming_port}/api/v1/streaming/health",
+                                timeout=2).text == "OK":
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"streaming server did not answer:\n{self.streaming_log()[-4000:]}")
+
+    def streaming_log(self) -> str:
+        path = self.data_dir / "streaming.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def stop_streaming(self) -> None:
+        if self.streaming_process is not None:
+            stop_process(self.streaming_process)
+            self.streaming_process = None
 
     def manage(self, *args: str, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess:
         """Run `manage.py <args>` against this instance's database and settings."""
@@ -205,14 +252,16 @@ def run_command(port: int, *, workers: int = 2, worker_concurrency: int = 1) -> 
 
 
 def _make_server(tmp_root: Path, name: str, database: str, **env: str) -> Server:
-    port = free_port()
+    port, streaming_port = free_port(), free_port()
     url = f"http://127.0.0.1:{port}"
     data_dir = tmp_root / name
     server_env = base_env(
         DATABASE_URL=database, PLEROMA_URL=url, PLEROMA_DATA_DIR=str(data_dir),
-        PLEROMA_RATE_LIMIT_ENABLED="false", PLEROMA_ALLOW_PRIVATE_NETWORKS="true", **env,
+        PLEROMA_RATE_LIMIT_ENABLED="false", PLEROMA_ALLOW_PRIVATE_NETWORKS="true",
+        PLEROMA_STREAMING_PORT=str(streaming_port), PLEROMA_STREAMING_HEARTBEAT="1", **env,
     )
-    return Server(url=url, port=port, env=server_env, data_dir=data_dir, database_url=database)
+    return Server(url=url, port=port, env=server_env, data_dir=data_dir, database_url=database,
+                  streaming_port=streaming_port)
 
 
 @pytest.fixture(scope="session")
@@ -236,6 +285,15 @@ def running_server(transactional_db, _first_server) -> Server:
         _first_server.start()
     _first_server._apps.clear()  # the database is emptied between tests
     return _first_server
+
+
+@pytest.fixture
+def streaming_server(running_server) -> Server:
+    """running_server with its streaming API served too (started once, kept for the session)."""
+    process = running_server.streaming_process
+    if process is None or process.poll() is not None:
+        running_server.start_streaming()
+    return running_server
 
 
 def _truncate(url: str) -> None:

@@ -137,6 +137,7 @@ def test_make_run_starts_two_web_workers_and_a_celery_worker(instance):
     processes = [cmdline(pid) for pid in children_of(instance.process.pid)]
     assert sum("gunicorn" in line for line in processes) == 3  # the master and 2 workers
     assert any("celery" in line and " worker " in line and " -B " in line for line in processes)
+    assert any("manage.py streaming" in line for line in processes)
     assert (instance.data_dir / "pleroma.sqlite3").exists()
     assert (instance.data_dir / "cache.sqlite3").exists()
     assert (instance.data_dir / "broker" / "queue").is_dir()

@@ -78,12 +78,15 @@ class TestAdvertisedUrls:
                                 HTTP_ACCEPT="application/activity+json, application/json, */*")
             assert response.status_code < 400, (url, response.status_code)
 
-    def test_no_websocket_is_advertised(self, anon, settings):
-        assert not [u for u in advertised_urls(anon, settings) if u.startswith(("ws://", "wss://"))]
-        assert anon.get("/api/v1/instance").json()["urls"] == {}
-        assert "streaming" not in anon.get("/api/v2/instance").json()["configuration"]["urls"]
+    def test_the_only_websocket_advertised_is_the_streaming_server(self, anon, settings):
+        sockets = {u for u in advertised_urls(anon, settings) if u.startswith(("ws://", "wss://"))}
+        assert sockets == {settings.STREAMING_URL}
+        assert anon.get("/api/v1/instance").json()["urls"] == {"streaming_api": settings.STREAMING_URL}
+        assert anon.get("/api/v2/instance").json()["configuration"]["urls"]["streaming"] == settings.STREAMING_URL
+        # Served by the streaming server (pleroma_py.asgi), not the WSGI application:
+        # tests/streaming drive it over real connections.
         assert anon.get("/api/v1/streaming").status_code == 404
-        assert "mastodon_api_streaming" not in features()
+        assert "mastodon_api_streaming" in features()
 
     def test_the_features_lists_agree(self, anon):
         listed = features()
@@ -198,9 +201,29 @@ def prove_polls(api, anon, make_pack):
     assert [o["title"] for o in body["poll"]["options"]] == ["a", "b"]
 
 
+def prove_streaming(api, anon, make_pack):
+    """The ASGI application answers the streaming routes (tests/streaming connect for real)."""
+    from asgiref.sync import async_to_sync
+    from asgiref.testing import ApplicationCommunicator
+
+    from pleroma_py.asgi import application
+
+    async def health():
+        scope = {"type": "http", "method": "GET", "path": "/api/v1/streaming/health", "query_string": b"",
+                 "headers": []}
+        communicator = ApplicationCommunicator(application, scope)
+        await communicator.send_input({"type": "http.request", "body": b""})
+        start = await communicator.receive_output(5)
+        body = await communicator.receive_output(5)
+        return start["status"], body["body"]
+
+    assert async_to_sync(health)() == (200, b"OK")
+
+
 PROOFS = {
     "pleroma_api": prove_pleroma_api,
     "mastodon_api": prove_mastodon_api,
+    "mastodon_api_streaming": prove_streaming,
     "polls": prove_polls,
     "v2_suggestions": prove_v2_suggestions,
     "pleroma_explicit_addressing": prove_explicit_addressing,

@@ -31,7 +31,7 @@ class TestInstanceV1:
         assert body["avatar_upload_limit"] == settings.AVATAR_UPLOAD_LIMIT
         assert body["banner_upload_limit"] == settings.BANNER_UPLOAD_LIMIT
         assert body["background_upload_limit"] == settings.BACKGROUND_UPLOAD_LIMIT
-        assert body["urls"] == {}  # no streaming server to point at
+        assert body["urls"] == {"streaming_api": settings.STREAMING_URL}
         assert body["registrations"] is True and body["approval_required"] is False
         assert body["pleroma"]["vapid_public_key"] == vapid.public_key()
         assert body["rules"] == [] and body["contact_account"] is None
@@ -68,7 +68,7 @@ class TestInstanceV2:
         assert body["registrations"] == {"enabled": True, "approval_required": False,
                                          "message": None, "url": None}
         assert body["configuration"]["statuses"]["characters_reserved_per_url"] == 0
-        assert body["configuration"]["urls"] == {"status": None}
+        assert body["configuration"]["urls"] == {"streaming": settings.STREAMING_URL, "status": None}
         assert "max_pinned_statuses" in body["configuration"]["accounts"]
         assert body["usage"] == {"users": {"active_month": 0}}
         meta = body["pleroma"]["metadata"]
