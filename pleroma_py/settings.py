@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "conversations",
     "bookmarks",
     "backups",
+    "filters",
+    "announcements",
     "instance",
     "bench",
 ]

@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("conversations.urls")),
     path("", include("bookmarks.urls")),
     path("", include("backups.urls")),
+    path("", include("filters.urls")),
+    path("", include("announcements.urls")),
     path("", include("instance.urls")),
     path("", include("accounts.catchall_urls")),
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
