@@ -55,7 +55,7 @@ class TimelineViewSet(ApiViewSet):
     unsupported_parameters = {"home": ("reply_visibility",), "public": ("instance", "reply_visibility")}
     serializer_class = StatusSerializer
 
-    def page(self, query: str, params: list, *, context: str):
+    def page(self, query: str, params: list, *, context: str | None = None):
         """One page; `context` names the viewer's filters that apply (filters hide some
         statuses: the Link cursors still come from the page as the query returned it)."""
         page = pagination.paginate_raw(self.request, query, params)
