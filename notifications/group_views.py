@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from accounts.views import get_account
 from core.exceptions import NotFound, Unprocessable
-from core.openapi import ERRORS, PAGINATION_PARAMETERS
+from core.openapi import ERRORS, PAGINATION_PARAMETERS, one
 from core.params import get_int, get_list
 from core.views import ApiViewSet, empty_response
 from notifications import filters, groups
@@ -91,7 +91,7 @@ class GroupedNotificationViewSet(ApiViewSet):
     @extend_schema(summary="The caller's notifications, grouped, newest first",
                    parameters=[*PAGINATION_PARAMETERS, *FILTER_PARAMETERS,
                                OpenApiParameter("expand_accounts", str, description="full or partial_avatars")],
-                   responses={200: GroupedSchema, 403: ERRORS[403], 404: ERRORS[404], 422: ERRORS[422]})
+                   responses={200: one(GroupedSchema), 403: ERRORS[403], 404: ERRORS[404], 422: ERRORS[422]})
     def list(self, request):
         page = groups.page_of_groups(self.notifications(), request, self.grouped_types())
         response = Response(self.render_groups(page))
