@@ -23,12 +23,10 @@ urlpatterns = [
     # one-time password reset links (`manage.py user reset_password`)
     path("auth/password", password_reset_page),
     # lists clients fetch at boot, kept empty
-    path("api/v1/announcements", ClientBootViewSet.as_view({"get": "announcements"})),
     path("api/v1/trends", ClientBootViewSet.as_view({"get": "trends"})),
     path("api/v1/suggestions", ClientBootViewSet.as_view({"get": "suggestions"})),
     path("api/v2/suggestions", ClientBootViewSet.as_view({"get": "suggestions"})),
     path("api/v1/lists", ClientBootViewSet.as_view({"get": "lists"})),
-    path("api/v1/filters", ClientBootViewSet.as_view({"get": "filters"})),
     path("api/v1/scheduled_statuses", ClientBootViewSet.as_view({"get": "scheduled_statuses"})),
     # the OpenAPI document of every API route
     path("api/openapi", SpectacularAPIView.as_view(renderer_classes=[OpenApiJsonRenderer])),

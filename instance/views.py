@@ -75,12 +75,7 @@ class NodeinfoViewSet(ApiViewSet):
 class ClientBootViewSet(ApiViewSet):
     """Lists clients fetch at boot that this server keeps empty (Pleroma answers [] too)."""
 
-    scopes = {"announcements": [], "suggestions": ["read"], "lists": ["read:lists"],
-              "filters": ["read:filters"], "scheduled_statuses": ["read:statuses"]}
-
-    @extend_schema(summary="Announcements (none are published)", responses={200: EmptyList, 403: ERRORS[403]})
-    def announcements(self, request):
-        return Response([])
+    scopes = {"suggestions": ["read"], "lists": ["read:lists"], "scheduled_statuses": ["read:statuses"]}
 
     @extend_schema(summary="Trending tags (not computed)", responses={200: EmptyList})
     def trends(self, request):
@@ -93,11 +88,6 @@ class ClientBootViewSet(ApiViewSet):
     @extend_schema(summary="The user's lists (lists are not supported: always empty)",
                    responses={200: EmptyList, 403: ERRORS[403]})
     def lists(self, request):
-        return Response([])
-
-    @extend_schema(summary="The user's v1 filters (filters are not supported: always empty)",
-                   responses={200: EmptyList, 403: ERRORS[403]})
-    def filters(self, request):
         return Response([])
 
     @extend_schema(summary="The user's scheduled statuses (scheduling is not supported: always empty)",

@@ -16,8 +16,31 @@ STATUS_TYPES = frozenset({
 })
 
 
+class NotificationListSerializer(serializers.ListSerializer):
+    """A page of notifications as the viewer's filters of the `notifications` context have
+    them: one whose status a `hide` filter matches is left out (the page may come back
+    shorter than its limit; its Link cursors are the unfiltered page's)."""
+
+    def to_representation(self, data):
+        from statuses.rendering import screen
+
+        shown = []
+        for item in data:
+            entity = self.child.to_representation(item)
+            if entity.get("status") is not None:
+                status = screen(entity["status"], "notifications")
+                if status is None:
+                    continue
+                entity["status"] = status
+            shown.append(entity)
+        return shown
+
+
 class NotificationSerializer(serializers.BaseSerializer):
     """The Notification entity; the page's statuses and mutes are loaded once per page."""
+
+    class Meta:
+        list_serializer_class = NotificationListSerializer
 
     @classmethod
     def context_for(cls, viewer, notifications, request=None) -> dict:

@@ -127,6 +127,8 @@ INSTALLED_APPS = [
     "conversations",
     "bookmarks",
     "backups",
+    "filters",
+    "announcements",
     "instance",
     "streaming",
     "push",

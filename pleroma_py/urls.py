@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("conversations.urls")),
     path("", include("bookmarks.urls")),
     path("", include("backups.urls")),
+    path("", include("filters.urls")),
+    path("", include("announcements.urls")),
     path("", include("instance.urls")),
     path("", include("federation.urls")),
     path("", include("push.urls")),

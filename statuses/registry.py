@@ -82,3 +82,27 @@ def merge_into(data: dict, extension: dict | None) -> dict:
 # transaction (conversations files the direct status into its conversation).
 before_create: list[Callable[[object, dict], dict]] = []
 after_create: list[Callable[[object, dict], None]] = []
+
+
+class StatusFilter(NamedTuple):
+    """The viewer's own filters over the statuses they are shown (the filters app).
+
+    `annotate(viewer, entities)` is called once for every page rendered for a viewer (not for
+    anonymous pages) with `{pk: Status entity}` (reblogs included, quoted statuses not) and
+    sets each entity's `filtered` (Mastodon's FilterResult list) in place, in a fixed number
+    of queries. `screen(entity, context)` decides for one entity listed in `context` (home,
+    notifications, public, thread, account): the entity to show, its `filtered` narrowed to
+    the filters of that context, or None to leave it out of the list.
+    """
+
+    annotate: Callable[[object, dict], None]
+    screen: Callable[[dict, str], dict | None]
+
+
+status_filters: list[StatusFilter] = []
+
+
+def register_status_filter(annotate: Callable, screen: Callable) -> StatusFilter:
+    status_filter = StatusFilter(annotate, screen)
+    status_filters[:] = [f for f in status_filters if f.annotate is not annotate] + [status_filter]
+    return status_filter

@@ -244,7 +244,22 @@ def render_page(viewer, page: list, sources: Sources | None = None) -> dict:
                             pk, refs[pk].reblog_of_id)
         else:
             rendered[pk] = with_quote(pk)
+    if viewer is not None:
+        for status_filter in registry.status_filters:
+            status_filter.annotate(viewer, rendered)
     return rendered
+
+
+def screen(entity: dict | None, context: str | None) -> dict | None:
+    """The entity as a list of `context` shows it (statuses.registry.status_filters: its
+    `filtered` narrowed to that context), or None when the viewer's filters hide it there."""
+    if entity is None or context is None:
+        return entity
+    for status_filter in registry.status_filters:
+        entity = status_filter.screen(entity, context)
+        if entity is None:
+            return None
+    return entity
 
 
 def _original_of(pk: uuid.UUID, entries: dict, refs: dict) -> uuid.UUID | None:

@@ -31,15 +31,20 @@ class UnrenderableStatus(NotFound):
 
 class StatusListSerializer(serializers.ListSerializer):
     """A list of Status entities that leaves out a status it cannot render rather than
-    failing the whole page."""
+    failing the whole page. Rendered with `filter_context` (home, public, thread, account),
+    it shows the statuses as the viewer's filters have them there (statuses.rendering.screen):
+    hidden ones are left out, so a page can be shorter than its limit (as Mastodon's)."""
 
     def to_representation(self, data):
+        context = self.context.get("filter_context")
         shown = []
         for status in data:
             try:
-                shown.append(self.child.to_representation(status))
+                entity = rendering.screen(self.child.to_representation(status), context)
             except UnrenderableStatus:
                 continue
+            if entity is not None:
+                shown.append(entity)
         return shown
 
 

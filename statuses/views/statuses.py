@@ -119,9 +119,10 @@ class StatusViewSet(ApiViewSet):
         status, thread = timelines.thread(self.viewer, status_id) if status_id else (None, [])
         if status is None:
             raise NotFound()
-        rendered = self.render(thread).data
-        ancestors = [d for s, d in zip(thread, rendered, strict=True) if s.pk < status.pk]
-        descendants = [d for s, d in zip(thread, rendered, strict=True) if s.pk > status.pk]
+        # Filters and unrenderable statuses leave some out: the entities are matched by id.
+        rendered = self.render(thread, filter_context="thread").data
+        ancestors = [d for d in rendered if ids.decode(d["id"]) < status.pk]
+        descendants = [d for d in rendered if ids.decode(d["id"]) > status.pk]
         return Response({"ancestors": ancestors, "descendants": descendants})
 
     @extend_schema(summary="The source text of a status",

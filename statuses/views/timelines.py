@@ -55,38 +55,42 @@ class TimelineViewSet(ApiViewSet):
     unsupported_parameters = {"home": ("reply_visibility",), "public": ("instance", "reply_visibility")}
     serializer_class = StatusSerializer
 
-    def page(self, query: str, params: list):
+    def page(self, query: str, params: list, *, context: str | None = None):
+        """One page; `context` names the viewer's filters that apply (filters hide some
+        statuses: the Link cursors still come from the page as the query returned it)."""
         page = pagination.paginate_raw(self.request, query, params)
         if self.viewer is None and render_cache.enabled():
             body = rendering.anonymous_page([status.pk for status in page])
             response = HttpResponse(body, content_type="application/json; charset=utf-8")
         else:
-            response = self.render(page, StatusSerializer)
+            response = self.render(page, StatusSerializer, filter_context=context)
         return pagination.set_link(response, self.request, page)
 
     @extend_schema(summary="Home timeline", parameters=TIMELINE_PARAMETERS,
                    responses={200: StatusSerializer(many=True), 403: ERRORS[403]})
     def home(self, request):
-        return self.page(*timelines.home(request.user, request.query_params))
+        return self.page(*timelines.home(request.user, request.query_params), context="home")
 
     @extend_schema(summary="Public timeline", parameters=TIMELINE_PARAMETERS,
                    responses={200: StatusSerializer(many=True)})
     def public(self, request):
-        return self.page(*timelines.public(self.viewer, request.query_params))
+        return self.page(*timelines.public(self.viewer, request.query_params), context="public")
 
     @extend_schema(summary="Hashtag timeline", parameters=TIMELINE_PARAMETERS + [
         OpenApiParameter("any[]", str, many=True), OpenApiParameter("all[]", str, many=True),
         OpenApiParameter("none[]", str, many=True)],
         responses={200: StatusSerializer(many=True)})
     def hashtag(self, request, tag: str):
-        return self.page(*timelines.hashtag(self.viewer, tag.lstrip("#"), request.query_params))
+        return self.page(*timelines.hashtag(self.viewer, tag.lstrip("#"), request.query_params),
+                         context="public")
 
     @extend_schema(summary="An account's statuses (:id may be a nickname)",
                    parameters=ACCOUNT_STATUS_PARAMETERS,
                    responses={200: StatusSerializer(many=True), 404: ERRORS[404]})
     def account_statuses(self, request, pk: str):
         account = get_account(pk)
-        return self.page(*timelines.account_statuses(self.viewer, account, request.query_params))
+        return self.page(*timelines.account_statuses(self.viewer, account, request.query_params),
+                         context="account")
 
     @extend_schema(summary="Statuses the caller favourited (cursor: the favourite id)",
                    parameters=PAGINATION_PARAMETERS,

@@ -99,6 +99,7 @@ CASES = [
     ("get", "/api/v1/pleroma/statuses/{status}/quotes", "offset", 5, {}),
     ("get", "/api/pleroma/conversations/{conversation}/statuses", "offset", 5, {}),
     ("get", "/api/v1/pleroma/events/{event}/participation_requests", "offset", 5, {}),
+    ("get", "/api/v2/notifications", "include_filtered", "true", {}),
 ]
 
 
