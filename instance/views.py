@@ -76,7 +76,7 @@ class ClientBootViewSet(ApiViewSet):
     """Lists clients fetch at boot that this server keeps empty (Pleroma answers [] too)."""
 
     scopes = {"announcements": [], "suggestions": ["read"], "lists": ["read:lists"],
-              "filters": ["read:filters"], "scheduled_statuses": ["read:statuses"]}
+              "filters": ["read:filters"]}
 
     @extend_schema(summary="Announcements (none are published)", responses={200: EmptyList, 403: ERRORS[403]})
     def announcements(self, request):
@@ -98,10 +98,5 @@ class ClientBootViewSet(ApiViewSet):
     @extend_schema(summary="The user's v1 filters (filters are not supported: always empty)",
                    responses={200: EmptyList, 403: ERRORS[403]})
     def filters(self, request):
-        return Response([])
-
-    @extend_schema(summary="The user's scheduled statuses (scheduling is not supported: always empty)",
-                   responses={200: EmptyList, 403: ERRORS[403]})
-    def scheduled_statuses(self, request):
         return Response([])
 

@@ -1,7 +1,9 @@
-"""Status endpoints, split by resource: statuses, media, timelines and search."""
+"""Status endpoints, split by resource: statuses, media, polls, timelines and search."""
 
 from statuses.views.media import MediaViewSet
+from statuses.views.polls import PollViewSet, ScheduledStatusViewSet
 from statuses.views.statuses import StatusViewSet
 from statuses.views.timelines import SearchViewSet, TimelineViewSet
 
-__all__ = ["MediaViewSet", "SearchViewSet", "StatusViewSet", "TimelineViewSet"]
+__all__ = ["MediaViewSet", "PollViewSet", "ScheduledStatusViewSet", "SearchViewSet", "StatusViewSet",
+           "TimelineViewSet"]
