@@ -156,7 +156,7 @@ def publish(scheduled_id) -> Status | None:
     from statuses.services.posting import create_status
 
     with transaction.atomic():
-        scheduled = (ScheduledStatus.objects.select_for_update().select_related("account", "application")
+        scheduled = (ScheduledStatus.objects.select_for_update(of=("self",)).select_related("account", "application")
                      .filter(pk=scheduled_id).first())
         if scheduled is None or scheduled.scheduled_at > timezone.now() + CLOCK_TOLERANCE:
             return None
