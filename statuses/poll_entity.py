@@ -41,12 +41,17 @@ def render_poll(poll: Poll, now: datetime.datetime | None = None) -> dict:
 
 
 def load_polls(viewer, statuses: list) -> dict:
-    """statuses.registry loader: {status pk: {"poll": Poll entity}}, one query per batch."""
-    pks = [status.pk for status in statuses]
-    if not pks:
-        return {}
+    """statuses.registry loader: {status pk: {"poll": Poll entity}}. The polls come joined
+    to the statuses (statuses.entities selects `poll` with them): no query of its own."""
     now = timezone.now()
-    return {poll.status_id: {"poll": render_poll(poll, now)} for poll in Poll.objects.filter(status_id__in=pks)}
+    found = {}
+    for status in statuses:
+        try:
+            poll = status.poll
+        except Poll.DoesNotExist:
+            continue
+        found[status.pk] = {"poll": render_poll(poll, now)}
+    return found
 
 
 def poll_rows(viewer, pairs: list):
