@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core import ids, render_cache
+from core import ids
 from core.exceptions import NotFound, Unprocessable
 from core.params import parse_bool
 from notifications.services import notify
@@ -152,7 +152,7 @@ def close_poll(poll_id) -> bool:
         if poll is None or poll.closed_at is not None or not poll.is_expired():
             return False
         poll.closed_at = timezone.now()
-        poll.save(update_fields=["closed_at"])
+        poll.save(update_fields=["closed_at"])  # drops the status's rendered entry
         status = poll.status
         author = status.account
         # Every account here is local (remote voters would be told by their own server).
@@ -160,7 +160,6 @@ def close_poll(poll_id) -> bool:
         for voter in voters:
             notify(voter, author, "poll", status=status)
         notify(author, author, "poll", status=status)
-    render_cache.forget("s", [status.pk])
     return True
 
 

@@ -1,7 +1,8 @@
-"""Status endpoints, split by resource: statuses, media, polls, timelines and search."""
+"""Status endpoints, split by resource: statuses, media, polls, scheduled statuses, timelines and search."""
 
 from statuses.views.media import MediaViewSet
-from statuses.views.polls import PollViewSet, ScheduledStatusViewSet
+from statuses.views.polls import PollViewSet
+from statuses.views.scheduled import ScheduledStatusViewSet
 from statuses.views.statuses import StatusViewSet
 from statuses.views.timelines import SearchViewSet, TimelineViewSet
 

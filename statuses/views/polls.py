@@ -1,4 +1,4 @@
-"""Polls and scheduled statuses: show and vote; list, show, move and cancel."""
+"""Polls: show one, vote."""
 
 from __future__ import annotations
 
@@ -6,13 +6,12 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
 from core import ratelimit
-from core.openapi import ERRORS, PAGINATION_PARAMETERS
+from core.openapi import ERRORS
 from core.views import ApiViewSet
 from statuses import rendering
-from statuses.inputs import RescheduleInput, VoteInput
-from statuses.models import Poll, ScheduledStatus
-from statuses.serializers import ScheduledStatusSerializer
-from statuses.services import polls, scheduling
+from statuses.inputs import VoteInput
+from statuses.models import Poll
+from statuses.services import polls
 
 PollEntity = OpenApiResponse({"type": "object", "additionalProperties": True,
                               "required": ["id", "expires_at", "expired", "multiple", "votes_count",
@@ -42,36 +41,3 @@ class PollViewSet(ApiViewSet):
         poll = polls.get_visible_poll(request.user, pk)
         polls.vote(request.user, poll, self.validated(VoteInput)["choices"])
         return Response(render_poll(request.user, poll))
-
-
-class ScheduledStatusViewSet(ApiViewSet):
-    """The authenticated user's scheduled statuses."""
-
-    scopes = {"list": ["read:statuses"], "retrieve": ["read:statuses"],
-              "update": ["write:statuses"], "destroy": ["write:statuses"]}
-    serializer_class = ScheduledStatusSerializer
-
-    @extend_schema(summary="The user's scheduled statuses", parameters=PAGINATION_PARAMETERS,
-                   responses={200: ScheduledStatusSerializer(many=True), 403: ERRORS[403]})
-    def list(self, request):
-        return self.render_page(ScheduledStatus.objects.filter(account=request.user))
-
-    @extend_schema(summary="View a scheduled status",
-                   responses={200: ScheduledStatusSerializer, 403: ERRORS[403], 404: ERRORS[404]})
-    def retrieve(self, request, pk: str):
-        return self.render(scheduling.get_own_scheduled_status(request.user, pk))
-
-    @extend_schema(summary="Move a scheduled status to another time", request=RescheduleInput,
-                   responses={200: ScheduledStatusSerializer, 403: ERRORS[403], 404: ERRORS[404],
-                              422: ERRORS[422]})
-    def update(self, request, pk: str):
-        scheduled = scheduling.get_own_scheduled_status(request.user, pk)
-        when = scheduling.parse_scheduled_at(self.validated(RescheduleInput).get("scheduled_at"))
-        return self.render(scheduling.reschedule(request.user, scheduled, when))
-
-    @extend_schema(summary="Cancel a scheduled status",
-                   responses={200: OpenApiResponse({"type": "object"}, description="Empty object"),
-                              403: ERRORS[403], 404: ERRORS[404]})
-    def destroy(self, request, pk: str):
-        scheduling.cancel(request.user, scheduling.get_own_scheduled_status(request.user, pk))
-        return Response({})
