@@ -34,8 +34,12 @@ def poll_from_params(raw: dict) -> dict | None:
         poll = {}
         for key, value in raw.items():
             if key.startswith("poll[") and key.endswith("]"):
-                name = key[len("poll["):-1].removesuffix("][").removesuffix("]")
-                poll[name] = value
+                # poll[name], poll[name][] (a list), poll[options][0] (an index-keyed hash)
+                name, _, index = key[len("poll["):-1].partition("][")
+                if index.isdigit() and isinstance(poll.get(name, {}), dict):
+                    poll.setdefault(name, {})[int(index)] = value
+                else:
+                    poll[name] = value
         if not poll:
             if nested not in (None, "", [], {}):
                 raise Unprocessable("Invalid poll")
@@ -51,7 +55,8 @@ def validate_poll(poll: dict) -> dict:
     if isinstance(options, str):
         options = [options]
     if isinstance(options, dict):  # poll[options][0]=a&poll[options][1]=b
-        options = [options[key] for key in sorted(options, key=str)]
+        options = [options[key] for key in sorted(
+            options, key=lambda k: (0, int(k), "") if str(k).isdigit() else (1, 0, str(k)))]
     if not isinstance(options, list | tuple) or not all(isinstance(o, str | int | float) for o in options):
         raise Unprocessable("Invalid poll")
     options = [str(option).strip() for option in options]

@@ -63,6 +63,13 @@ class TestCreatePoll:
         assert poll["multiple"] is True
         assert Poll.objects.get().hide_totals is False
 
+    def test_posts_a_poll_with_index_keyed_options(self, api):
+        response = api().post("/api/v1/statuses", {
+            "status": "form", "poll[options][1]": "second", "poll[options][0]": "first",
+            "poll[expires_in]": "600"})
+        assert response.status_code == 200, response.json()
+        assert [o["title"] for o in response.json()["poll"]["options"]] == ["first", "second"]
+
     def test_a_poll_without_text_is_posted(self, api):
         response = api().post("/api/v1/statuses", {"poll": {"options": ["a", "b"], "expires_in": 60}},
                               format="json")
