@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "core",
     "accounts",
+    "oauth",
+    "relationships",
     "statuses",
     "notifications",
     "emoji",
