@@ -4,11 +4,14 @@ and closed at its expiry (poll notifications), and a scheduled post published on
 from __future__ import annotations
 
 import os
+import re
 import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from core import ids
+from statuses import tasks
 from tests.e2e.servers import _make_server, database_url
 from tests.e2e.test_mastodon_py_statuses import login
 from tests.factories import UserFactory
@@ -38,6 +41,11 @@ def scheduling_server(transactional_db, _scheduling_server):
     return _scheduling_server
 
 
+def ran(worker, task: str) -> int:
+    """How many times the worker finished `statuses.tasks.<task>`."""
+    return len(re.findall(rf"Task statuses\.tasks\.{task}\[[^\]]+\] succeeded", worker.log()))
+
+
 class TestPollsAndScheduledStatusesWithMastodonPy:
     """POST /api/v1/statuses (poll, scheduled_at), /api/v1/polls/:id/votes, /api/v1/scheduled_statuses"""
 
@@ -48,6 +56,10 @@ class TestPollsAndScheduledStatusesWithMastodonPy:
 
         posted = anna.status_post("Tea or coffee?", poll=anna.make_poll(["tea", "coffee"], expires_in=6))
         poll = posted["poll"]
+        # A second delivery of the closing task (as a broker redelivery would make): it must
+        # find the poll closed and send nothing more.
+        tasks.close_poll.apply_async((str(ids.decode(poll["id"])),),
+                                     eta=datetime.now(UTC) + timedelta(seconds=7))
         assert [o["title"] for o in poll["options"]] == ["tea", "coffee"]
         assert poll["voted"] is True and poll["expired"] is False
 
@@ -65,12 +77,15 @@ class TestPollsAndScheduledStatusesWithMastodonPy:
         assert ben_told[0]["status"]["poll"]["expired"] is True
         assert closed(anna)[0]["account"]["acct"] == "anna"
         assert anna.poll(poll["id"])["expired"] is True
+        celery_worker_process.wait_for(lambda: ran(celery_worker_process, "close_poll") == 2, timeout=30)
+        assert len(closed(anna)) == 1 and len(closed(ben)) == 1
 
     def test_a_scheduled_post_is_published_by_the_worker(self, scheduling_server, celery_worker_process):
         UserFactory(nickname="cleo")
         cleo = login(scheduling_server, "cleo")
         at = datetime.now(UTC) + timedelta(seconds=LEAD_SECONDS + 4)
         scheduled = cleo.status_post("from the past", scheduled_at=at, visibility="unlisted")
+        tasks.publish_scheduled_status.apply_async((str(ids.decode(scheduled["id"])),), eta=at)  # a duplicate
         assert "params" in scheduled and scheduled["params"]["text"] == "from the past"
         assert [s["id"] for s in cleo.scheduled_statuses()] == [scheduled["id"]]
         me = cleo.me()
@@ -81,6 +96,9 @@ class TestPollsAndScheduledStatusesWithMastodonPy:
         assert [s["pleroma"]["content"]["text/plain"] for s in published] == ["from the past"]
         assert published[0]["visibility"] == "unlisted"
         assert cleo.scheduled_statuses() == []
+        celery_worker_process.wait_for(lambda: ran(celery_worker_process, "publish_scheduled_status") == 2,
+                                       timeout=30)
+        assert len(cleo.account_statuses(me["id"])) == 1  # the duplicate posted nothing
 
     def test_moving_and_cancelling_a_scheduled_post(self, scheduling_server, celery_worker_process):
         UserFactory(nickname="dora")
