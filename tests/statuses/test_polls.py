@@ -249,6 +249,12 @@ class TestVote:
         assert response.status_code == 404
         assert response.json() == {"error": "Record not found"}
 
+    def test_refuses_anonymous_callers(self, anon, poll_status, user):
+        status = poll_status(user)
+        response = anon.post(self.path(status), {"choices[]": ["0"]})
+        assert response.status_code == 403
+        assert response.json() == {"error": "Invalid credentials."}
+
     def test_refuses_a_token_without_write_statuses(self, api, poll_status, user):
         status = poll_status(user)
         response = api(scopes=["read"]).post(self.path(status), {"choices[]": ["0"]})

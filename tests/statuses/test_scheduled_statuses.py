@@ -210,6 +210,14 @@ class TestListScheduledStatuses:
         rest = client.get("/api/v1/scheduled_statuses", {"max_id": page[-1]["id"]}).json()
         assert [s["id"] for s in rest] == [ids.encode(own[2].pk)]
 
+    def test_refuses_anonymous_callers(self, anon):
+        response = anon.get("/api/v1/scheduled_statuses")
+        assert response.status_code == 403
+        assert response.json() == {"error": "Invalid credentials."}
+
+    def test_a_new_user_has_none(self, api):
+        assert api(scopes=["read:statuses"]).get("/api/v1/scheduled_statuses").json() == []
+
     def test_refuses_a_token_without_read_statuses(self, api):
         response = api(scopes=["write"]).get("/api/v1/scheduled_statuses")
         assert response.status_code == 403
