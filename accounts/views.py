@@ -60,6 +60,10 @@ class AccountViewSet(ApiViewSet):
         "lookup": ["read:accounts"],
     }
     anonymous_actions = ("retrieve", "lookup")
+    # No invites; the posting defaults of Mastodon's `source` are not stored.
+    unsupported_parameters = {"create": ("token",),
+                              "update_credentials": ("source[privacy]", "source[sensitive]",
+                                                     "source[language]")}
     serializer_class = AccountSerializer
 
     @extend_schema(summary="Register an account", request=RegisterAccountInput,

@@ -5,6 +5,7 @@ from django.urls import path
 from statuses.views import (
     MediaViewSet,
     PollViewSet,
+    QuoteViewSet,
     ScheduledStatusViewSet,
     SearchViewSet,
     StatusViewSet,
@@ -27,6 +28,7 @@ urlpatterns = [
     path("api/v1/statuses/<str:pk>/unmute", StatusViewSet.as_view({"post": "unmute"})),
     path("api/v1/statuses/<str:pk>/favourited_by", StatusViewSet.as_view({"get": "favourited_by"})),
     path("api/v1/statuses/<str:pk>/reblogged_by", StatusViewSet.as_view({"get": "reblogged_by"})),
+    path("api/v1/pleroma/statuses/<str:pk>/quotes", QuoteViewSet.as_view({"get": "list"})),
     # polls
     path("api/v1/polls/<str:pk>", PollViewSet.as_view({"get": "retrieve"})),
     path("api/v1/polls/<str:pk>/votes", PollViewSet.as_view({"post": "vote"})),
