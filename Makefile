@@ -24,9 +24,9 @@ migrate: deps
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 
+# gunicorn and (without REDIS_URL) the Celery worker with beat; Ctrl-C stops them all.
 run: migrate
-	$(BIN)/gunicorn pleroma_py.wsgi:application --bind $(HOST):$(PORT) \
-		--workers $(WEB_CONCURRENCY) --access-logfile - --timeout 60
+	$(BIN)/python scripts/run.py --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY)
 
 worker: deps
 	$(BIN)/celery -A pleroma_py worker -B -Q default,imports,backups,emoji,mail -l info

@@ -39,8 +39,8 @@ def is_local_host(host: str | None) -> bool:
     return host is None or host.lower() == settings.INSTANCE_DOMAIN.lower()
 
 
-def local_user(value: str) -> User | None:
-    """A live local account named by nickname, `nick@our.domain` or its actor URL."""
+def local_nickname(value: str) -> str | None:
+    """The nickname in a nickname, `nick@our.domain` or local actor URL; None for others."""
     value = (value or "").strip()
     prefix = f"{settings.PLEROMA_URL}/users/"
     if value.startswith(prefix):
@@ -48,6 +48,14 @@ def local_user(value: str) -> User | None:
     else:
         nick, host = split_acct(value)
     if not nick or not is_local_host(host):
+        return None
+    return nick
+
+
+def local_user(value: str) -> User | None:
+    """A live local account named by nickname, `nick@our.domain` or its actor URL."""
+    nick = local_nickname(value)
+    if nick is None:
         return None
     return User.objects.filter(nickname__iexact=nick, is_deleted=False, is_active=True).first()
 

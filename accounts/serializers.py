@@ -6,7 +6,8 @@ from django.conf import settings
 from rest_framework import serializers
 
 from accounts.models import User
-from core import ids
+from core import ids, markup
+from core.media import absolute_media_url
 from core.renderers import format_datetime
 
 DEFAULT_AVATAR = "/static/images/avi.png"
@@ -14,8 +15,11 @@ DEFAULT_BANNER = "/static/images/banner.png"
 
 
 def absolute(url: str) -> str:
+    """An absolute URL; uploads (`/media/...`) on the media base URL."""
     if url.startswith(("http://", "https://")):
         return url
+    if url.startswith(settings.MEDIA_URL):
+        return absolute_media_url(url)
     return f"{settings.PLEROMA_URL}{url}"
 
 
@@ -23,6 +27,15 @@ def image_url(field, default: str | None) -> str | None:
     if field:
         return absolute(field.url)
     return absolute(default) if default else None
+
+
+def render_field(field: dict) -> dict:
+    """A profile field as clients render it (as HTML): the name without tags, the value
+    sanitised (pleroma-accounts: fields_attributes)."""
+    value = field.get("value_html")
+    if value is None:
+        value = markup.text_as_html(field.get("value", ""))
+    return {"name": markup.text_as_html(field.get("name", "")), "value": markup.sanitize(value)}
 
 
 def relationships_for(viewer, accounts) -> dict:
@@ -75,7 +88,8 @@ def render_account(user: User, viewer=None, relationship: dict | None = None,
     if own or user.show_birthday:
         pleroma["birthday"] = user.birthday.isoformat() if user.birthday else None
     source_pleroma = {"discoverable": user.discoverable, "actor_type": user.actor_type}
-    source = {"note": user.note, "sensitive": False, "fields": list(user.fields),
+    source = {"note": user.note, "sensitive": False,
+              "fields": [{"name": f.get("name", ""), "value": f.get("value", "")} for f in user.fields],
               "pleroma": source_pleroma}
     data = {
         "id": ids.encode(user.pk),
@@ -95,8 +109,7 @@ def render_account(user: User, viewer=None, relationship: dict | None = None,
         "header": header,
         "header_static": header,
         "emojis": [],
-        "fields": [{"name": f.get("name", ""), "value": f.get("value_html", f.get("value", ""))}
-                   for f in user.fields],
+        "fields": [render_field(f) for f in user.fields],
         "followers_count": followers_count,
         "following_count": following_count,
         "statuses_count": user.statuses_count,

@@ -67,7 +67,8 @@ def issue_token(app: App, user: User | None, scopes: list[str]) -> tuple[AccessT
     return token, refresh
 
 
-def create_grant(app: App, user: User, redirect_uri: str, scopes: list[str]) -> Grant:
+def create_grant(app: App, user: User, redirect_uri: str, scopes: list[str], *,
+                 code_challenge: str = "", code_challenge_method: str = "") -> Grant:
     """A single-use authorization code for the authorize page, and the token it stands for.
 
     The token is issued at login, as Pleroma's session holds it from then on (the page sets
@@ -79,6 +80,7 @@ def create_grant(app: App, user: User, redirect_uri: str, scopes: list[str]) -> 
         return Grant.objects.create(
             application=app, user=user, code=secrets.token_urlsafe(32), redirect_uri=redirect_uri,
             scope=" ".join(scopes), claims=json.dumps({"token": token.pk}),
+            code_challenge=code_challenge, code_challenge_method=code_challenge_method if code_challenge else "",
             expires=timezone.now() + timedelta(
                 seconds=settings.OAUTH2_PROVIDER["AUTHORIZATION_CODE_EXPIRE_SECONDS"]),
         )

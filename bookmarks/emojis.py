@@ -32,9 +32,8 @@ def custom_emoji_urls(shortcodes: set[str]) -> dict[str, str]:
     """{shortcode: absolute image URL} for the local custom emoji among shortcodes (one query)."""
     if not shortcodes:
         return {}
-    from django.conf import settings
-
+    from core.media import absolute_media_url
     from emoji.models import Emoji
 
     rows = Emoji.objects.filter(shortcode__in=shortcodes).select_related("pack")
-    return {e.shortcode: f"{settings.PLEROMA_URL}{e.url_path}" for e in rows}
+    return {e.shortcode: absolute_media_url(e.url_path) for e in rows}

@@ -106,10 +106,35 @@ def find_user_by_login(login: str):
     return User.objects.filter(Q(nickname=login) | Q(email__iexact=login)).order_by("-nickname").first()
 
 
-def check_password_login(login: str, password: str):
-    """The user whose nickname or e-mail and password match, else None."""
-    user = find_user_by_login(login)
-    if user is None or not user.check_password(password):
+# Wrong passwords allowed per account and per client address in a window, whatever route
+# checks them (password grant, HTTP Basic, the authorize page, the admin login). Only
+# failures count, so a client sending Basic credentials on every request is not slowed.
+FAILED_LOGINS_PER_ACCOUNT = (15, 60)
+FAILED_LOGINS_PER_ADDRESS = (50, 60)
+
+
+def _login_limits(ip: str, login: str, user) -> list[tuple[str, str, tuple[int, int]]]:
+    account = f"user:{user.pk}" if user is not None else f"login:{login.strip().lower()[:200]}"
+    return [("failed_login_account", account, FAILED_LOGINS_PER_ACCOUNT),
+            ("failed_login_address", ip, FAILED_LOGINS_PER_ADDRESS)]
+
+
+def check_password_login(login: str, password: str, *, ip: str):
+    """The user whose nickname or e-mail and password match, else None.
+
+    Every password login goes through here: past the allowance of failures for the account
+    or for the address it raises 429 `Throttled`, even for the right password, until the
+    window ends.
+    """
+    from core import ratelimit
+
+    user = find_user_by_login(login) if login else None
+    limits = _login_limits(ip, login, user)
+    for name, key, limit in limits:
+        ratelimit.refuse_if_exhausted(name, key, limit=limit)
+    if user is None or not password or not user.check_password(password):
+        for name, key, limit in limits:
+            ratelimit.count(name, key, limit=limit)
         return None
     return user
 
@@ -130,7 +155,9 @@ class BasicAuthentication(authentication.BaseAuthentication):
         login, sep, password = decoded.partition(":")
         if not sep:
             return None
-        user = check_password_login(login, password)
+        from core.ratelimit import client_ip
+
+        user = check_password_login(login, password, ip=client_ip(request))
         if user is None or not user_usable(user):
             return None
         if user.mfa_enabled:

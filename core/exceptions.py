@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404, JsonResponse
@@ -12,6 +19,9 @@ from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
 log = logging.getLogger(__name__)
+
+REQUEST_TOO_LARGE = "Request body is too large"
+TOO_MANY_FIELDS = "Too many fields in the request"
 
 
 class ApiError(Exception):
@@ -112,7 +122,8 @@ def error_body(exc: Exception) -> tuple[int, dict]:
     if isinstance(exc, drf.PermissionDenied | PermissionDenied):
         detail = getattr(exc, "detail", None)
         return 403, {"error": str(detail) if detail else "Access denied"}
-    if isinstance(exc, drf.NotFound | Http404):
+    if isinstance(exc, drf.NotFound | Http404 | ObjectDoesNotExist):
+        # ObjectDoesNotExist: a row another request deleted between lookup and lock.
         return 404, {"error": "Record not found"}
     if isinstance(exc, drf.MethodNotAllowed):
         return 405, {"error": "Method not allowed"}
@@ -124,6 +135,17 @@ def error_body(exc: Exception) -> tuple[int, dict]:
         return 400, {"error": str(exc.detail)}
     if isinstance(exc, drf.APIException):
         return exc.status_code, {"error": _flatten(exc.detail)}
+    if isinstance(exc, RequestDataTooBig):
+        return 413, {"error": REQUEST_TOO_LARGE}
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return 400, {"error": TOO_MANY_FIELDS}
+    if isinstance(exc, SuspiciousOperation):
+        return 400, {"error": "Bad request"}
+    if isinstance(exc, OverflowError):
+        # A number past what Python's dates or the database take (a duration in seconds
+        # beyond year 9999): the client sent it.
+        log.warning("number out of range in a request: %s", exc)
+        return 400, {"error": "Number out of range"}
     if isinstance(exc, DataError):
         # The database refused a value the input checks let through (a NUL byte in text,
         # a number out of a column's range): the client sent it, so it is bad input.
@@ -151,6 +173,10 @@ def json_500(request):
 
 
 def json_400(request, exception=None):
+    if isinstance(exception, RequestDataTooBig):
+        return JsonResponse({"error": REQUEST_TOO_LARGE}, status=413)
+    if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
+        return JsonResponse({"error": TOO_MANY_FIELDS}, status=400)
     return JsonResponse({"error": "Bad request"}, status=400)
 
 

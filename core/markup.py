@@ -42,6 +42,12 @@ def strip_tags(value: str) -> str:
     return html.unescape(nh3.clean(value, tags=set()))
 
 
+def text_as_html(value: str) -> str:
+    """Tags removed, the text left escaped: safe where clients render it as HTML (profile
+    field names, Pleroma's `strip_tags`)."""
+    return nh3.clean(value, tags=set())
+
+
 def _linkify_text(text: str, mention_url: Callable[[str, str | None], str | None] | None,
                   tag_url: Callable[[str], str] | None) -> str:
     """Linkify URLs, @mentions and #hashtags in already-escaped text."""

@@ -77,3 +77,47 @@ class SecurityHeadersMiddleware:
         if settings.PLEROMA_HTTPS:
             response.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
+
+
+class RequestLimitsMiddleware:
+    """Bodies and parameter counts over Django's limits answered 413 / 400 with `{"error"}`.
+
+    JSON bodies are refused by their declared length (Django checks only form bodies, and
+    the JSON parser would read any size). Form and multipart bodies and the query string
+    are parsed here, once, so Django's RequestDataTooBig / TooManyFieldsSent surface before
+    a view (DRF reuses what was parsed); files in multipart bodies are not bodies in memory
+    and keep their own limits.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+        from django.http import JsonResponse
+        from django.http.multipartparser import MultiPartParserError
+
+        from core.exceptions import REQUEST_TOO_LARGE, TOO_MANY_FIELDS
+
+        try:
+            request.GET  # noqa: B018 (parses the query string)
+            if request.method not in ("GET", "HEAD", "OPTIONS"):
+                content_type = request.META.get("CONTENT_TYPE", "")
+                if content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+                    request.POST  # noqa: B018 (parses the body)
+                elif _declared_length(request) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+                    raise RequestDataTooBig()
+        except RequestDataTooBig:
+            return JsonResponse({"error": REQUEST_TOO_LARGE}, status=413)
+        except (TooManyFieldsSent, TooManyFilesSent):
+            return JsonResponse({"error": TOO_MANY_FIELDS}, status=400)
+        except MultiPartParserError as exc:
+            return JsonResponse({"error": f"Invalid multipart body: {exc}"[:200]}, status=400)
+        return self.get_response(request)
+
+
+def _declared_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0

@@ -54,3 +54,35 @@ def hit(name: str, key: str, *, limit: tuple[int, int] | None = None) -> None:
 
 def reset(name: str, key: str) -> None:
     cache.delete_many([f"rl:{name}:{key}", f"rl:{name}:{key}:start"])
+
+
+def _window_start(counter: str, window: int) -> None:
+    cache.set(f"{counter}:start", time.time(), timeout=window)
+
+
+def count(name: str, key: str, *, limit: tuple[int, int] | None = None) -> None:
+    """Count one event (a failed attempt) for (name, key) without refusing anything."""
+    if not settings.RATE_LIMIT_ENABLED:
+        return
+    _, window = limit or LIMITS[name]
+    counter = f"rl:{name}:{key}"
+    if cache.add(counter, 1, timeout=window):
+        _window_start(counter, window)
+        return
+    try:
+        cache.incr(counter)
+    except ValueError:  # expired between add and incr: a new window
+        cache.set(counter, 1, timeout=window)
+        _window_start(counter, window)
+
+
+def refuse_if_exhausted(name: str, key: str, *, limit: tuple[int, int] | None = None) -> None:
+    """Raise 429 `Throttled` when (name, key) already counted its allowance in this window."""
+    if not settings.RATE_LIMIT_ENABLED:
+        return
+    allowed, window = limit or LIMITS[name]
+    counter = f"rl:{name}:{key}"
+    if (cache.get(counter) or 0) >= allowed:
+        now = time.time()
+        started = cache.get(f"{counter}:start") or now
+        raise Throttled(retry_after=max(1, int(window - (now - started)) + 1))

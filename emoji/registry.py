@@ -7,9 +7,10 @@ once: there is no "needs reload" state (reference §2.1, §13).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+
+from core.media import absolute_media_url
 
 CACHE_KEY = "emoji:table:v1"
 CACHE_SECONDS = 3600
@@ -42,7 +43,7 @@ def lookup(shortcode: str) -> dict | None:
 
 
 def absolute_url(image_url: str) -> str:
-    return f"{settings.PLEROMA_URL}{image_url}"
+    return absolute_media_url(image_url)
 
 
 def invalidate() -> None:

@@ -123,14 +123,27 @@ class PackNameInput(Input):
     name = text()
 
 
+# Pages past these are refused (400) rather than turned into offsets no database takes.
+MAX_PAGE = 1_000_000
+MAX_PAGE_SIZE = 100_000
+
+
+def page_field(default: int = 1):
+    return serializers.IntegerField(required=False, default=default, min_value=0, max_value=MAX_PAGE)
+
+
+def page_size_field(default: int):
+    return serializers.IntegerField(required=False, default=default, min_value=0, max_value=MAX_PAGE_SIZE)
+
+
 class ShowPackInput(PackNameInput):
-    page = serializers.IntegerField(required=False, default=1)
-    page_size = serializers.IntegerField(required=False, default=30, min_value=0)
+    page = page_field()
+    page_size = page_size_field(30)
 
 
 class ListPacksInput(Input):
-    page = serializers.IntegerField(required=False, default=1)
-    page_size = serializers.IntegerField(required=False, default=50, min_value=0)
+    page = page_field()
+    page_size = page_size_field(50)
 
 
 class UpdatePackInput(PackNameInput):
@@ -139,8 +152,8 @@ class UpdatePackInput(PackNameInput):
 
 class RemotePacksInput(Input):
     url = text()
-    page = serializers.IntegerField(required=False, default=1)
-    page_size = serializers.IntegerField(required=False, default=30, min_value=0)
+    page = page_field()
+    page_size = page_size_field(30)
 
 
 class DownloadPackInput(Input):

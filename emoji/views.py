@@ -6,13 +6,13 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
-from django.views.static import serve
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
 from core.exceptions import ApiError
 from core.images import read_upload
+from core.media import serve_user_file
 from core.openapi import error, one
 from core.views import ApiViewSet
 from emoji import archives, paths, registry, services
@@ -190,7 +190,6 @@ def serve_emoji(request, pack: str, path: str):
     """GET /emoji/<pack>/<file>: the image files, from EMOJI_DIR (Pleroma's static path)."""
     if not paths.is_pack_name(pack) or paths.clean_filename(path) is None:
         raise Http404
-    response = serve(request, f"{pack}/{path}", document_root=settings.EMOJI_DIR)
+    response = serve_user_file(request, f"{pack}/{path}", settings.EMOJI_DIR)
     response["Cache-Control"] = "public, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -18,6 +18,7 @@ from accounts.serializers import _privileges
 from accounts.services import RESERVED_NICKNAMES
 from core.images import MIME_BY_FORMAT
 from instance.features import features
+from push import vapid
 from statuses.models import Status
 from statuses.services.media import DESCRIPTION_LIMIT, MAX_MEDIA_ATTACHMENTS
 
@@ -98,7 +99,7 @@ def configuration() -> dict:
 
 def _pleroma(meta: dict) -> dict:
     return {"metadata": meta, "stats": {"mau": stats()["active_month"]},
-            "vapid_public_key": None, "oauth_consumer_strategies": []}
+            "vapid_public_key": vapid.public_key(), "oauth_consumer_strategies": []}
 
 
 def instance_v1() -> dict:
@@ -139,7 +140,7 @@ def instance_v2() -> dict:
     config["accounts"]["max_pinned_statuses"] = settings.MAX_PINNED_STATUSES
     config["statuses"]["characters_reserved_per_url"] = 0
     config["urls"] = {"status": None}  # no `streaming`: nothing serves it
-    config["vapid"] = {"public_key": None}
+    config["vapid"] = {"public_key": vapid.public_key()}
     meta = metadata()
     meta.update(upload_limits())
     del meta["upload_limit"]

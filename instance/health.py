@@ -2,7 +2,8 @@
 
 `job_queue_stats` keeps Pleroma's three levels (pleroma-accounts.md 18): running totals
 of processed jobs, per queue (with the messages waiting) and per task, counted in the
-cache by Celery signals wherever tasks run.
+cache every process shares (Redis, or the embedded SQLite cache) by Celery signals
+wherever tasks run.
 """
 
 from __future__ import annotations
@@ -80,16 +81,15 @@ def _on_failure(sender=None, **_):
 
 
 def pending_messages() -> dict[str, int]:
-    """Messages waiting in each queue of the broker (none in embedded mode)."""
-    if not settings.REDIS_URL:
-        return {}
+    """Messages waiting in each queue of the broker (Redis, or the embedded broker's files)."""
     from kombu import Connection
     from kombu.exceptions import ChannelError
 
+    options = {"socket_timeout": 2, "socket_connect_timeout": 2} if settings.REDIS_URL else {}
     sizes = {}
     try:
-        with Connection(settings.REDIS_URL, connect_timeout=2,
-                        transport_options={"socket_timeout": 2, "socket_connect_timeout": 2}) as conn:
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2, transport_options={
+                **settings.CELERY_BROKER_TRANSPORT_OPTIONS, **options}) as conn:
             channel = conn.default_channel
             for queue in QUEUES:
                 try:

@@ -12,11 +12,10 @@ from accounts import services
 from accounts.models import App
 from core import ratelimit
 from core import scopes as scope_rules
-from core.authentication import find_user_by_login, set_token_cookie
+from core.authentication import check_password_login, set_token_cookie
 from core.exceptions import ApiError
 from oauth import mfa
-
-OOB = "urn:ietf:wg:oauth:2.0:oob"
+from oauth.checks import OOB, challenge_problem, is_allowed_redirect_uri
 
 
 def _field(request, name: str) -> str:
@@ -53,6 +52,8 @@ def authorize(request):
         "scope": " ".join(scope_rules.parse(_field(request, "scope") or request.POST.getlist("authorization[scopes][]"))),
         "state": _field(request, "state"),
         "response_type": _field(request, "response_type") or "code",
+        "code_challenge": _field(request, "code_challenge"),
+        "code_challenge_method": _field(request, "code_challenge_method"),
     }
     app = App.objects.filter(client_id=params["client_id"]).first()
     if app is None:
@@ -60,6 +61,17 @@ def authorize(request):
     if params["redirect_uri"] not in app.redirect_uris.split():
         return _page(request, None, params, "The redirect URI is not registered for this application.",
                      status=400)
+    if not is_allowed_redirect_uri(params["redirect_uri"]):  # registered before the rule existed
+        return _page(request, None, params, "The redirect URI of this application is not allowed.",
+                     status=400)
+    if params["code_challenge"]:
+        # RFC 7636 §4.3: without a method the challenge is `plain`.
+        params["code_challenge_method"] = params["code_challenge_method"] or "plain"
+        problem = challenge_problem(params["code_challenge"], params["code_challenge_method"])
+        if problem is not None:
+            return _page(request, None, params, problem, status=400)
+    elif params["code_challenge_method"]:
+        return _page(request, None, params, "code_challenge_method without a code_challenge.", status=400)
     if not params["scope"]:
         params["scope"] = app.scopes
     if request.method != "POST":
@@ -81,16 +93,21 @@ def authorize(request):
             ratelimit.hit("authentication", f"{ratelimit.client_ip(request)}:{login.lower()}")
         except ApiError:
             return _page(request, app, params, "Too many attempts, try again later.", status=429)
-        user = find_user_by_login(login)
         password = request.POST.get("authorization[password]", "")
-        if user is None or not user.check_password(password):
+        try:
+            user = check_password_login(login, password, ip=ratelimit.client_ip(request))
+        except ApiError:
+            return _page(request, app, params, "Too many attempts, try again later.", status=429)
+        if user is None:
             return _page(request, app, params, "Invalid username or password.", status=401)
         refusal = services.login_refusal(user)
         if refusal is not None:
             return _page(request, app, params, refusal.message, status=403)
         if mfa.is_enabled(user):
             return _page(request, app, params, None, mfa_step=mfa.make_mfa_token(user, app, scopes))
-    grant = services.create_grant(app, user, params["redirect_uri"], scopes)
+    grant = services.create_grant(app, user, params["redirect_uri"], scopes,
+                                  code_challenge=params["code_challenge"],
+                                  code_challenge_method=params["code_challenge_method"])
     if params["redirect_uri"] == OOB:
         response = render(request, "oauth/oob.html", {"code": grant.code, "app": app})
     else:
@@ -114,6 +131,7 @@ def _finish_mfa(request, app, params, mfa_token: str):
     except ApiError:
         return _page(request, app, params, "Too many attempts, try again later.", status=429,
                      mfa_step=mfa_token)
-    if not mfa.verify_code(user, request.POST.get("authorization[mfa_code]", "")):
+    if services.login_refusal(user) is not None or not mfa.complete_login(
+            user, mfa_token, request.POST.get("authorization[mfa_code]", "")):
         return _page(request, app, params, "Invalid code.", status=401, mfa_step=mfa_token)
     return user

@@ -55,9 +55,32 @@ def read_mfa_token(value: str) -> dict | None:
 
 
 def consume_mfa_token(value: str) -> bool:
-    """Mark a login token used; False when it was used before (its login finishes once)."""
+    """Mark a login token used; False when it was used before (its login finishes once).
+
+    One atomic `add` in the cache every process shares (Redis, or the embedded mode's SQLite
+    cache), so of two requests racing with one token exactly one gets True."""
     digest = hashlib.sha256(value.encode()).hexdigest()
     return cache.add(f"mfa_token_used:{digest}", 1, timeout=MFA_TOKEN_MAX_AGE + 60)
+
+
+def complete_login(user, mfa_token: str, code: str, challenge_type: str | None = None) -> bool:
+    """Finish the login `mfa_token` names with a TOTP or recovery code: True for the one
+    request whose login goes ahead, which spends the token and (for a recovery code) the code.
+
+    A recovery code is spent only together with the token: a replayed or raced token spends
+    nothing. Call inside the transaction that issues the login's token, so a login that
+    fails after this still keeps its recovery code."""
+    code = (code or "").strip().replace(" ", "")
+    if challenge_type in (None, "totp") and verify_totp(user, code):
+        return consume_mfa_token(mfa_token)
+    if challenge_type not in (None, "recovery"):
+        return False
+    with transaction.atomic():
+        row = _matching_backup_code(user, code)
+        if row is None or not consume_mfa_token(mfa_token):
+            return False
+        row.delete()
+    return True
 
 
 def challenge_required(user, app, scopes: list[str]) -> ApiError:
@@ -74,27 +97,15 @@ def verify_totp(user, code: str) -> bool:
     return any(device.verify_token(code) for device in TOTPDevice.objects.filter(user=user, confirmed=True))
 
 
-def use_backup_code(user, code: str) -> bool:
-    """Consume a matching recovery code; each works once."""
-    code = (code or "").strip().replace(" ", "").lower()
+def _matching_backup_code(user, code: str) -> BackupCode | None:
+    """The user's unused recovery code equal to `code`, locked until the transaction ends."""
+    code = code.lower()
     if not code:
-        return False
-    with transaction.atomic():
-        for row in BackupCode.objects.select_for_update().filter(user=user):
-            if _matches(row.digest, code):
-                row.delete()
-                return True
-    return False
-
-
-def verify_code(user, code: str, challenge_type: str | None = None) -> bool:
-    """A TOTP code, or an unused backup code (then used up). `challenge_type` limits the
-    check to one kind (`totp` or `recovery`), as /oauth/mfa/challenge asks."""
-    if challenge_type in (None, "totp") and verify_totp(user, code):
-        return True
-    if challenge_type in (None, "recovery"):
-        return use_backup_code(user, code)
-    return False
+        return None
+    for row in BackupCode.objects.select_for_update().filter(user=user):
+        if _matches(row.digest, code):
+            return row
+    return None
 
 
 # --- backup codes ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from accounts import security
 from accounts.feature_views.common import text
 from core import ratelimit
-from core.exceptions import ApiError, BadRequest
+from core.exceptions import ApiError, BadRequest, Throttled
 from core.openapi import ERRORS, error
 from core.views import ApiViewSet
 from oauth import mfa
@@ -32,6 +32,8 @@ def _check_password(user, password: str) -> None:
     """The password check of the MFA routes: 422 rather than the legacy 200."""
     try:
         security.confirm_password(user, password)
+    except Throttled:
+        raise  # guessing stays a 429, not a wrong password
     except ApiError as exc:
         raise ApiError(exc.message, status=422) from exc
 

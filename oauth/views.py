@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 
+from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from oauth2_provider.models import AccessToken, Grant, RefreshToken
@@ -16,12 +17,14 @@ from accounts.models import App
 from accounts.serializers import render_app, render_token
 from core import ratelimit
 from core import scopes as scope_rules
-from core.authentication import check_password_login, find_user_by_login, set_token_cookie
-from core.exceptions import ApiError, BadRequest
+from core.authentication import check_password_login, set_token_cookie
+from core.exceptions import ApiError, BadRequest, Unprocessable
 from core.fields import AnyValueField
 from core.openapi import ERRORS, error
 from core.params import request_params
 from core.views import ApiViewSet
+from oauth.checks import redirect_uri_problem, verifier_matches
+from push import vapid
 
 TokenResponse = inline_serializer("Token", fields={
     "access_token": serializers.CharField(), "token_type": serializers.CharField(),
@@ -35,7 +38,7 @@ AppResponse = inline_serializer("Application", fields={
     "client_id": serializers.CharField(required=False),
     "client_secret": serializers.CharField(required=False),
     "redirect_uri": serializers.CharField(), "redirect_uris": serializers.ListField(),
-    "scopes": serializers.ListField(),
+    "scopes": serializers.ListField(), "vapid_key": serializers.CharField(),
 })
 
 
@@ -50,6 +53,10 @@ class CreateAppInput(serializers.Serializer):
         uris = [str(u).strip() for u in uris if str(u).strip()]
         if not uris:
             raise serializers.ValidationError("can't be blank")
+        for uri in uris:
+            problem = redirect_uri_problem(uri)
+            if problem is not None:
+                raise Unprocessable(f"redirect_uris: {uri[:200]} {problem}")
         return "\n".join(uris)
 
     def validate_scopes(self, value):
@@ -63,21 +70,23 @@ class AppViewSet(ApiViewSet):
     allow_app_token = True
 
     @extend_schema(summary="Register an OAuth application", request=CreateAppInput,
-                   responses={200: AppResponse, 400: ERRORS[400]}, auth=[])
+                   responses={200: AppResponse, 400: ERRORS[400],
+                              422: error("A redirect URI that is not allowed")}, auth=[])
     def create(self, request):
         ratelimit.hit("app_creation", ratelimit.client_ip(request))
         data = self.validated(CreateAppInput)
         app = services.create_app(name=data["client_name"], redirect_uris=data["redirect_uris"],
                                   scopes=data.get("scopes") or ["read"], website=data.get("website"),
                                   owner=self.viewer)
-        return Response(render_app(app, with_secrets=True))
+        return Response({**render_app(app, with_secrets=True), "vapid_key": vapid.public_key()})
 
     @extend_schema(summary="Check the app token", responses={200: AppResponse, 401: error("Bad token")})
     def verify_credentials(self, request):
         token = request.auth if isinstance(request.auth, AccessToken) else None
         if token is None or token.application is None:
             return Response({"error": "The access token is invalid"}, status=401)
-        return Response(render_app(token.application, with_secrets=False))
+        return Response({**render_app(token.application, with_secrets=False),
+                         "vapid_key": vapid.public_key()})
 
     def permission_denied(self, request, message=None, code=None):
         raise ApiError("The access token is invalid", status=401)
@@ -113,6 +122,7 @@ class TokenInput(serializers.Serializer):
     password = serializers.CharField(required=False)
     code = serializers.CharField(required=False)
     redirect_uri = serializers.CharField(required=False)
+    code_verifier = serializers.CharField(required=False)
     refresh_token = serializers.CharField(required=False)
     scope = serializers.CharField(required=False)
 
@@ -145,8 +155,8 @@ class TokenViewSet(ApiViewSet):
 
     def _password(self, request, app, params, requested):
         login = params.get("username") or params.get("name") or ""
-        ratelimit.hit("authentication", f"{ratelimit.client_ip(request)}:{str(login).lower()}")
-        user = check_password_login(str(login), str(params.get("password") or ""))
+        user = check_password_login(str(login), str(params.get("password") or ""),
+                                    ip=ratelimit.client_ip(request))
         if user is None:
             raise ApiError("Invalid credentials", status=400)
         refusal = services.login_refusal(user)
@@ -162,12 +172,24 @@ class TokenViewSet(ApiViewSet):
 
     def _authorization_code(self, app, params):
         code = str(params.get("code") or "")
-        grant = Grant.objects.select_related("user").filter(application=app, code=code).first()
-        if grant is None or grant.expires < timezone.now():
-            raise ApiError("Invalid credentials", status=400)
+        invalid = ApiError("Invalid credentials", status=400)
+        grant = Grant.objects.select_related("user").filter(application=app, code=code).first() if code else None
+        if grant is None:
+            raise invalid
+        # Single use: whoever deletes the row owns the exchange; a failed one burns the code
+        # too, so a stolen code cannot be tried against verifiers or redirect URIs.
+        deleted, _ = Grant.objects.filter(pk=grant.pk).delete()
+        if not deleted or grant.expires < timezone.now():
+            raise invalid
+        # RFC 6749 §4.1.3: the redirect_uri of the authorization request, exactly.
+        if str(params.get("redirect_uri") or "") != grant.redirect_uri:
+            raise invalid
+        # RFC 7636 §4.6: the verifier of the challenge the authorize page stored.
+        if grant.code_challenge and not verifier_matches(
+                grant.code_challenge, grant.code_challenge_method or "plain", str(params.get("code_verifier") or "")):
+            raise invalid
         user, scopes = grant.user, grant.scope.split()
         token, refresh = services.grant_token(grant)
-        grant.delete()  # single use
         refusal = services.login_refusal(user)
         if refusal is not None:
             raise refusal
@@ -185,6 +207,9 @@ class TokenViewSet(ApiViewSet):
             raise ApiError("Invalid credentials", status=400)
         scopes = old.access_token.scope.split() if old.access_token else app.scope_list
         user = old.user
+        refusal = services.login_refusal(user) if user is not None else None
+        if refusal is not None:  # a deactivated (or unapproved...) account gets no new tokens
+            raise refusal
         if old.access_token:
             old.access_token.delete()
         old.delete()
@@ -221,17 +246,21 @@ class TokenViewSet(ApiViewSet):
         if user is None or challenge_type not in ("totp", "recovery") or not mfa.is_enabled(user):
             raise invalid
         ratelimit.hit("mfa_challenge", str(user.pk))
-        if not mfa.verify_code(user, str(params.get("code") or ""), challenge_type):
+        if services.login_refusal(user) is not None:
             raise invalid
-        if services.login_refusal(user) is not None or not mfa.consume_mfa_token(raw):
-            raise invalid
-        token, refresh = services.issue_token(app, user, list(data.get("s") or app.scope_list))
+        # The code, the mfa_token and the new token in one transaction: a replayed token
+        # spends no recovery code, and a code is spent only by the login it completes.
+        with transaction.atomic():
+            if not mfa.complete_login(user, raw, str(params.get("code") or ""), challenge_type):
+                raise invalid
+            token, refresh = services.issue_token(app, user, list(data.get("s") or app.scope_list))
         return self._respond(token, refresh)
 
     @extend_schema(summary="Revoke a token", request=inline_serializer("RevokeInput", fields={
         "token": serializers.CharField(), "client_id": serializers.CharField(required=False),
         "client_secret": serializers.CharField(required=False)}),
-        responses={200: inline_serializer("Empty", fields={}), 400: ERRORS[400]}, auth=[])
+        responses={200: inline_serializer("Empty", fields={}), 400: ERRORS[400],
+                   401: error("No or wrong client credentials")}, auth=[])
     def revoke(self, request):
         params = request_params(request)
         raw = params.get("token")
@@ -239,10 +268,11 @@ class TokenViewSet(ApiViewSet):
             raise BadRequest("Missing token")
         from core.authentication import token_checksum
 
+        # RFC 7009 §2.1: the client authenticates, and revokes only the tokens issued to it.
         app = client_from_request(request, params)
-        tokens = AccessToken.objects.filter(token_checksum=token_checksum(str(raw)))
-        if app is not None:
-            tokens = tokens.filter(application=app)
+        if app is None:
+            raise ApiError("invalid_client", status=401)
+        tokens = AccessToken.objects.filter(token_checksum=token_checksum(str(raw)), application=app)
         for token in tokens:
             services.revoke_token(token)
         response = Response({})
@@ -250,10 +280,3 @@ class TokenViewSet(ApiViewSet):
             response.delete_cookie("_pleroma_key")
         return response
 
-
-def login_user(login: str, password: str):
-    """The user for an authorize-page login, or None (checks account state too)."""
-    user = find_user_by_login(login)
-    if user is None or not user.check_password(password):
-        return None
-    return user

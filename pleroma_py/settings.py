@@ -1,8 +1,9 @@
 """Settings for pleroma_py: every input comes from the environment (see README.md).
 
-With nothing set the instance runs in its embedded mode: SQLite and uploads in
-``./var``, background jobs run in-process. ``DATABASE_URL`` and ``REDIS_URL`` switch to
-PostgreSQL and a Celery broker for production and for the test suite.
+With nothing set the instance runs in its embedded mode: SQLite, uploads, the shared cache
+(core.sqlite_cache) and the Celery broker (core.broker) in ``./var``, jobs run by the worker
+scripts/run.py starts. ``DATABASE_URL`` and ``REDIS_URL`` switch to PostgreSQL and Redis
+for production and for the test suite.
 """
 
 import secrets
@@ -30,7 +31,12 @@ RENDER_CACHE_ENABLED = env.bool("PLEROMA_RENDER_CACHE", default=True)
 # Timeline queries prepared on the PostgreSQL connection (core.db); off for poolers that
 # cannot carry prepared statements (PgBouncer in transaction mode before 1.21).
 DB_PREPARE = env.bool("PLEROMA_DB_PREPARE", default=True)
+# Embedded mode: how often the worker looks for new messages in the broker folder.
+BROKER_POLL_SECONDS = env.float("PLEROMA_BROKER_POLL_SECONDS", default=0.5)
 ALLOW_PRIVATE_NETWORKS = env.bool("PLEROMA_ALLOW_PRIVATE_NETWORKS", default=False)
+# Web Push VAPID keys (base64url); unset, a pair is generated once into the database.
+VAPID_PUBLIC_KEY = env.str("PLEROMA_VAPID_PUBLIC_KEY", default="")
+VAPID_PRIVATE_KEY = env.str("PLEROMA_VAPID_PRIVATE_KEY", default="")
 INSTANCE_NAME = env.str("PLEROMA_INSTANCE_NAME", default="pleroma_py")
 INSTANCE_DESCRIPTION = env.str(
     "PLEROMA_INSTANCE_DESCRIPTION", default="A Pleroma-compatible server"
@@ -40,8 +46,15 @@ UPLOAD_LIMIT = env.int("PLEROMA_UPLOAD_LIMIT", default=16_000_000)
 AVATAR_UPLOAD_LIMIT = env.int("PLEROMA_AVATAR_UPLOAD_LIMIT", default=2_000_000)
 BANNER_UPLOAD_LIMIT = env.int("PLEROMA_BANNER_UPLOAD_LIMIT", default=4_000_000)
 BACKGROUND_UPLOAD_LIMIT = env.int("PLEROMA_BACKGROUND_UPLOAD_LIMIT", default=4_000_000)
+# Images with more pixels are refused before they are decoded (Mastodon's limit: 7680x4320).
+IMAGE_MAX_PIXELS = env.int("PLEROMA_IMAGE_MAX_PIXELS", default=33_177_600)
+# Where uploads and emoji files are linked from: another origin keeps anything served there
+# away from the instance's cookies (it must serve this instance's /media/ and /emoji/).
+MEDIA_BASE_URL = env.str("PLEROMA_MEDIA_BASE_URL", default="").rstrip("/")  # empty: PLEROMA_URL
 MAX_TOOT_CHARS = env.int("PLEROMA_MAX_TOOT_CHARS", default=5000)
 BENCH_ENDPOINTS = env.bool("PLEROMA_BENCH_ENDPOINTS", default=False)
+# Pleroma refuses `expires_in` under an hour ("Expiry date is too soon"); lower only for tests.
+STATUS_MIN_EXPIRY_SECONDS = env.int("PLEROMA_STATUS_MIN_EXPIRY_SECONDS", default=3600)
 MAX_PINNED_STATUSES = env.int("PLEROMA_MAX_PINNED_STATUSES", default=1)
 MAX_ENDORSED_USERS = env.int("PLEROMA_MAX_ENDORSED_USERS", default=20)
 CAPTCHA_SECONDS_VALID = env.int("PLEROMA_CAPTCHA_SECONDS_VALID", default=300)
@@ -100,6 +113,7 @@ INSTALLED_APPS = [
     "bookmarks",
     "backups",
     "instance",
+    "push",
     "bench",
 ]
 
@@ -108,6 +122,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.CorsMiddleware",
     "core.middleware.TrailingFormatMiddleware",
+    "core.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -149,6 +164,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Password logins (the admin's) counted against the same failure limits as the API's.
+AUTHENTICATION_BACKENDS = ["core.admin_login.PasswordLoginBackend"]
 
 if REDIS_URL:
     CACHES = {
@@ -159,7 +176,14 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One SQLite file every process of the instance shares, with atomic add/incr/delete.
+    CACHES = {
+        "default": {
+            "BACKEND": "core.sqlite_cache.SQLiteCache",
+            "LOCATION": str(DATA_DIR / "cache.sqlite3"),
+            "KEY_PREFIX": env.str("PLEROMA_CACHE_PREFIX", default="pleroma"),
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
@@ -247,24 +271,35 @@ SPECTACULAR_SETTINGS = {
 }
 
 OAUTH2_PROVIDER_APPLICATION_MODEL = "accounts.App"
+# Named so that migrations can refer to the token table (push subscriptions belong to a token).
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
 OAUTH2_PROVIDER = {
     # Pleroma's token lifetime: about 100 years, clients never refresh.
     "ACCESS_TOKEN_EXPIRE_SECONDS": 100 * 365 * 24 * 3600,
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 600,
 }
 
-# Celery: with no REDIS_URL every task runs in-process at once (embedded mode).
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Celery: Redis with REDIS_URL, else the embedded broker's folders in the data dir
+# (core.broker), consumed by the worker scripts/run.py starts. Tasks never run inside a
+# request (the test suite turns eager mode on for its unit tests).
+BROKER_DIR = DATA_DIR / "broker"
+CELERY_BROKER_URL = REDIS_URL or "embedded://localhost//"
+CELERY_BROKER_TRANSPORT_OPTIONS = {} if REDIS_URL else {
+    "data_folder_in": str(BROKER_DIR / "queue"), "data_folder_out": str(BROKER_DIR / "queue"),
+    "taken_folder": str(BROKER_DIR / "taken"), "control_folder": str(BROKER_DIR / "control"),
+    "polling_interval": BROKER_POLL_SECONDS,
+}
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Periodic housekeeping, run by the beat inside `make worker`.
+# Periodic housekeeping, run by the beat inside `make worker` (or the worker of `make run`).
 CELERY_BEAT_SCHEDULE = {
     "prune-backups": {"task": "backups.tasks.prune_backups", "schedule": 6 * 3600},
+    "prune-push-deliveries": {"task": "push.tasks.prune_deliveries", "schedule": 6 * 3600},
     # Safety nets for lost eta tasks: publish due scheduled statuses, close expired polls.
     "publish-due-scheduled-statuses": {"task": "statuses.tasks.publish_due_scheduled_statuses",
                                        "schedule": 60},

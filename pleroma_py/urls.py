@@ -6,7 +6,11 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from core import admin_login
+from core.media import serve_media
+
 urlpatterns = [
+    path("admin/login/", admin_login.login),
     path("admin/", admin.site.urls),
     path("", include("oauth.urls")),
     path("", include("accounts.urls")),
@@ -20,8 +24,9 @@ urlpatterns = [
     path("", include("bookmarks.urls")),
     path("", include("backups.urls")),
     path("", include("instance.urls")),
+    path("", include("push.urls")),
     path("", include("accounts.catchall_urls")),
-    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    re_path(r"^media/(?P<path>.*)$", serve_media),
     # Pleroma's default images (the default mascot) live at /images/.
     re_path(r"^images/(?P<path>[\w.-]+)$", serve, {"document_root": settings.BASE_DIR / "static" / "images"}),
 ]

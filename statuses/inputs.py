@@ -7,6 +7,8 @@ from rest_framework import serializers
 
 from core.fields import BooleanLikeField, StringListField
 
+MAX_OFFSET = 1_000_000
+
 
 class PollInput(serializers.Serializer):
     """`poll` of POST /api/v1/statuses (JSON object, or `poll[options][]=` in a form)."""
@@ -92,5 +94,6 @@ class SearchInput(serializers.Serializer):
     resolve = BooleanLikeField(default=False)
     following = BooleanLikeField(default=False)
     account_id = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-    limit = serializers.IntegerField(required=False, default=20)
-    offset = serializers.IntegerField(required=False, default=0, min_value=0)
+    # Out-of-range limits fall back to 20 (as Pleroma); absurd numbers and offsets are 400.
+    limit = serializers.IntegerField(required=False, default=20, min_value=-MAX_OFFSET, max_value=MAX_OFFSET)
+    offset = serializers.IntegerField(required=False, default=0, min_value=0, max_value=MAX_OFFSET)

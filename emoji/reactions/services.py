@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.exceptions import ApiError
+from core.media import media_base_url
 from emoji import registry, unicode
 from statuses.models import EmojiReaction
 
@@ -110,7 +111,7 @@ class Entry:
 
     def display_name(self) -> str:
         host = _host(self.url)
-        if self.url and host and host != _host(settings.PLEROMA_URL):
+        if self.url and host and host not in (_host(settings.PLEROMA_URL), _host(media_base_url())):
             return f"{self.name}@{host}"
         return self.name
 

@@ -31,7 +31,6 @@ from statuses.services import polls
 from statuses.services.media import MAX_MEDIA_ATTACHMENTS
 
 VISIBILITIES = ("public", "unlisted", "local", "private", "direct")
-MIN_EXPIRY_SECONDS = 3600  # Pleroma refuses expiry sooner than an hour ("Expiry date is too soon")
 MAX_EXPIRY_SECONDS = 100 * 365 * 24 * 3600  # further would overflow the date arithmetic
 
 
@@ -230,7 +229,7 @@ def _create(account: User, *, text, visibility, content_type, spoiler_text, sens
             seconds = int(expires_in)
         except (TypeError, ValueError):
             raise Unprocessable("Invalid expires_in") from None
-        if seconds < MIN_EXPIRY_SECONDS:
+        if seconds < settings.STATUS_MIN_EXPIRY_SECONDS:
             raise Unprocessable("Expiry date is too soon")
         if seconds > MAX_EXPIRY_SECONDS:
             raise Unprocessable("Expiry date is too far")

@@ -175,6 +175,39 @@ class TestMfaChallenge:
         assert (results[1].status_code, results[1].json()) == (400, {"error": "Invalid code"})
         assert BackupCode.objects.filter(user=client.user).count() == 4
 
+    def test_a_replayed_mfa_token_spends_no_recovery_code(self, api, anon):
+        client = api(scopes=["read", "write"])
+        totp = enable_totp(client)
+        first, second = client.get("/api/pleroma/accounts/mfa/backup_codes").json()["codes"][:2]
+        app = AppFactory()
+        mfa_token = password_grant(anon, app, client.user).json()["mfa_token"]
+        params = {"client_id": app.client_id, "client_secret": app.client_secret, "mfa_token": mfa_token}
+        done = anon.post("/oauth/mfa/challenge", {**params, "challenge_type": "totp", "code": later_code(totp)})
+        replay = anon.post("/oauth/mfa/challenge", {**params, "challenge_type": "recovery", "code": first})
+        assert done.status_code == 200
+        assert (replay.status_code, replay.json()) == (400, {"error": "Invalid code"})
+        assert BackupCode.objects.filter(user=client.user).count() == 5  # `first` still unused
+        fresh = password_grant(anon, app, client.user).json()["mfa_token"]
+        for code in (first, second):
+            response = anon.post("/oauth/mfa/challenge", {**params, "mfa_token": fresh,
+                                                          "challenge_type": "recovery", "code": code})
+            fresh = password_grant(anon, app, client.user).json()["mfa_token"]
+            assert response.status_code == 200
+        assert BackupCode.objects.filter(user=client.user).count() == 3
+
+    def test_a_refused_login_spends_no_recovery_code(self, api, anon):
+        client = api(scopes=["read", "write"])
+        enable_totp(client)
+        code = client.get("/api/pleroma/accounts/mfa/backup_codes").json()["codes"][0]
+        app = AppFactory()
+        mfa_token = password_grant(anon, app, client.user).json()["mfa_token"]
+        type(client.user).objects.filter(pk=client.user.pk).update(is_active=False)
+        response = anon.post("/oauth/mfa/challenge", {
+            "client_id": app.client_id, "client_secret": app.client_secret, "mfa_token": mfa_token,
+            "challenge_type": "recovery", "code": code})
+        assert (response.status_code, response.json()) == (400, {"error": "Invalid code"})
+        assert BackupCode.objects.filter(user=client.user).count() == 5
+
     def test_every_failure_is_invalid_code(self, api, anon):
         client = api(scopes=["read", "write"])
         totp = enable_totp(client)

@@ -7,8 +7,9 @@ serves the whole session; each test gets it with a clean database.
 
 `second_server` is another instance with its own PostgreSQL database (created, migrated
 and dropped by the fixture), for tests where two instances talk to each other. It runs
-in embedded mode for jobs and cache (no REDIS_URL), so its tasks can never be picked up
-by a worker of the first instance. Its tables are emptied after each test.
+as `make run` does without REDIS_URL (scripts/run.py: gunicorn, and a Celery worker on the
+embedded broker and cache in its own data dir), so its tasks can never be picked up by a
+worker of the first instance. Its tables are emptied after each test.
 
 Both servers allow private networks so they can reach each other over 127.0.0.1.
 """
@@ -94,6 +95,8 @@ class Server:
     data_dir: Path
     process: subprocess.Popen | None = None
     database_url: str = ""
+    # argv of the server process; None: one gunicorn process (see start)
+    command: list[str] | None = None
     _apps: dict = field(default_factory=dict)
 
     @property
@@ -113,10 +116,11 @@ class Server:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "pleroma_py.wsgi:application",
-             "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "4",
-             "--worker-class", "gthread", "--timeout", "60", "--graceful-timeout", "2",
-             "--access-logfile", "-"],
+            self.command or [
+                sys.executable, "-m", "gunicorn", "pleroma_py.wsgi:application",
+                "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "4",
+                "--worker-class", "gthread", "--timeout", "60", "--graceful-timeout", "2",
+                "--access-logfile", "-"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         log.close()
@@ -136,7 +140,7 @@ class Server:
 
     def stop(self) -> None:
         if self.process is not None:
-            stop_process(self.process)
+            stop_process(self.process, timeout=40)  # run.py gives its children 30 s
             self.process = None
 
     def manage(self, *args: str, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess:
@@ -192,6 +196,12 @@ class Server:
         if response.status_code != 200:
             raise RuntimeError(f"password grant failed: {response.status_code} {response.text}")
         return response.json()["access_token"]
+
+
+def run_command(port: int, *, workers: int = 2, worker_concurrency: int = 1) -> list[str]:
+    """What `make run` starts (Makefile `run`), listening on `port`."""
+    return [sys.executable, "scripts/run.py", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+            "--worker-concurrency", str(worker_concurrency)]
 
 
 def _make_server(tmp_root: Path, name: str, database: str, **env: str) -> Server:
@@ -250,6 +260,7 @@ def _second_server(django_db_setup, tmp_path_factory):
         tmp_path_factory.mktemp("servers"), "second", database_url(settings_dict, database),
         REDIS_URL="", PLEROMA_INSTANCE_NAME="second",
     )
+    server.command = run_command(server.port, workers=1)
     try:
         server.manage("migrate", "--noinput", "-v", "0")
         server.start()

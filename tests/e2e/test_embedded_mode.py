@@ -1,4 +1,5 @@
-"""The embedded mode `make run` serves: SQLite, no Redis (no render cache, jobs in-process).
+"""The embedded mode `make run` serves: SQLite, no Redis (no render cache; the shared cache
+file and the Celery worker of scripts/run.py, see test_embedded_instance.py).
 
 The timelines and the page's viewer query are raw SQL written for both databases
 (core.sql); this drives them over HTTP against a server on a fresh SQLite file.
@@ -8,13 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.servers import _make_server
+from tests.e2e.servers import _make_server, run_command
 
 
 @pytest.fixture(scope="module")
 def embedded(tmp_path_factory):
     root = tmp_path_factory.mktemp("embedded")
     server = _make_server(root, "sqlite", f"sqlite:///{root / 'pleroma.sqlite3'}", REDIS_URL="")
+    server.command = run_command(server.port)
     server.manage("migrate", "--noinput", "-v", "0")
     for nickname in ("alice", "bob", "carol"):
         server.create_user(nickname)

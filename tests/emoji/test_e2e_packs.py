@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
 
 import pytest
@@ -33,6 +34,16 @@ def share_pack(name: str) -> None:
     services.update_metadata(name, {"license": "CC0", "share-files": True})
 
 
+def wait_for_pack(server, name: str, timeout: float = 30) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        response = server.get("/api/v1/pleroma/emoji/pack", params={"name": name})
+        if response.status_code == 200:
+            return response.json()
+        time.sleep(0.2)
+    raise AssertionError(f"pack {name} not installed in {timeout}s:\n{server.log()[-3000:]}")
+
+
 class TestPacksBetweenInstances:
     """GET packs/remote and POST packs/download from one running instance to another"""
 
@@ -55,7 +66,8 @@ class TestPacksBetweenInstances:
                                       data={"url": running_server.url, "name": name, "as": local})
         assert response.status_code == 200, second_server.log()[-3000:]
         assert response.json() == "ok"
-        pack = second_server.get("/api/v1/pleroma/emoji/pack", params={"name": local}).json()
+        # The archive is fetched by the second instance's worker (its make run started it).
+        pack = wait_for_pack(second_server, local)
         assert pack["files"] == {f"{name}_bear": "sub/bear.png", f"{name}_blank": "blank.png"}
         assert pack["pack"]["license"] == "CC0" and pack["pack"]["share-files"] is True
         image = second_server.get(f"/emoji/{local}/sub/bear.png")

@@ -3,6 +3,7 @@
 from django.apps import apps
 
 from instance.features import features
+from push import vapid
 from tests.factories import StatusFactory, UserFactory
 
 VERSION = "2.7.2 (compatible; Pleroma 2.7.0)"
@@ -32,7 +33,7 @@ class TestInstanceV1:
         assert body["background_upload_limit"] == settings.BACKGROUND_UPLOAD_LIMIT
         assert body["urls"] == {}  # no streaming server to point at
         assert body["registrations"] is True and body["approval_required"] is False
-        assert body["pleroma"]["vapid_public_key"] is None
+        assert body["pleroma"]["vapid_public_key"] == vapid.public_key()
         assert body["rules"] == [] and body["contact_account"] is None
 
     def test_metadata_lists_features_limits_and_formats(self, anon):

@@ -87,3 +87,41 @@ def test_bio_and_profile_fields_are_sanitised(api, payload):
     assert_safe(body["note"])
     for field in body["fields"]:
         assert_safe(field["value"])
+
+
+class NoTagsChecker(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+
+@pytest.mark.parametrize("payload", [*PAYLOADS, "&lt;img src=x onerror=alert(1)&gt;"])
+def test_profile_field_names_are_plain_text_and_source_keeps_what_was_typed(api, payload):
+    """Pleroma clients insert field.name as HTML: no tag may survive in it."""
+    client = api(scopes=["write:accounts", "read:accounts"])
+    response = client.patch("/api/v1/accounts/update_credentials", {
+        "fields_attributes[0][name]": payload, "fields_attributes[0][value]": "value",
+    })
+    assert response.status_code == 200, response.content
+    body = response.json()
+    name = body["fields"][0]["name"]
+    checker = NoTagsChecker()
+    checker.feed(name)
+    assert checker.tags == [], name
+    assert "<" not in name
+    assert body["source"]["fields"] == [{"name": payload, "value": "value"}]
+    public = api(scopes=["read:accounts"]).get(f"/api/v1/accounts/{body['id']}").json()
+    assert public["fields"] == body["fields"]
+
+
+def test_profile_field_name_keeps_its_text(api):
+    client = api(scopes=["write:accounts"])
+    body = client.patch("/api/v1/accounts/update_credentials", {
+        "fields_attributes[0][name]": "<b>Site</b> & more", "fields_attributes[0][value]": "https://x.example",
+    }).json()
+    assert body["fields"][0]["name"] == "Site &amp; more"
+    assert body["fields"][0]["value"].startswith("<a ")
+    assert body["source"]["fields"] == [{"name": "<b>Site</b> & more", "value": "https://x.example"}]
