@@ -75,7 +75,7 @@ class NodeinfoViewSet(ApiViewSet):
 class ClientBootViewSet(ApiViewSet):
     """Lists clients fetch at boot that this server keeps empty (Pleroma answers [] too)."""
 
-    scopes = {"suggestions": ["read"], "lists": ["read:lists"], "scheduled_statuses": ["read:statuses"]}
+    scopes = {"suggestions": ["read"], "lists": ["read:lists"]}
 
     @extend_schema(summary="Trending tags (not computed)", responses={200: EmptyList})
     def trends(self, request):
@@ -88,10 +88,5 @@ class ClientBootViewSet(ApiViewSet):
     @extend_schema(summary="The user's lists (lists are not supported: always empty)",
                    responses={200: EmptyList, 403: ERRORS[403]})
     def lists(self, request):
-        return Response([])
-
-    @extend_schema(summary="The user's scheduled statuses (scheduling is not supported: always empty)",
-                   responses={200: EmptyList, 403: ERRORS[403]})
-    def scheduled_statuses(self, request):
         return Response([])
 

@@ -16,9 +16,10 @@ READ_LIST_CAP = 80  # the seed's cap on the notifications returned by a `max_id`
 
 def notify(user, account, type: str, *, status=None, target=None, emoji: str | None = None,
            emoji_url: str | None = None) -> Notification | None:
-    """Tell `user` that `account` did `type`; nothing for oneself or from blocked/muted accounts
-    or strangers when the user blocks notifications from strangers."""
-    if user is None or account is None or user.pk == account.pk:
+    """Tell `user` that `account` did `type`; nothing for oneself (except that one's own poll
+    ended) or from blocked/muted accounts or strangers when the user blocks notifications
+    from strangers."""
+    if user is None or account is None or (user.pk == account.pk and type != "poll"):
         return None
     if not user.is_active or user.is_deleted:
         return None

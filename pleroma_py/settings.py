@@ -62,6 +62,8 @@ BACKUP_LIMIT_DAYS = env.int("PLEROMA_BACKUP_LIMIT_DAYS", default=7)
 BACKUP_PURGE_AFTER_DAYS = env.int("PLEROMA_BACKUP_PURGE_AFTER_DAYS", default=30)
 # Dotted path of the location search provider for events (empty: the local gazetteer).
 EVENT_LOCATION_PROVIDER = env.str("PLEROMA_EVENT_LOCATION_PROVIDER", default="")
+# How far ahead a scheduled status must be (Mastodon's and Pleroma's rule: 5 minutes).
+SCHEDULED_STATUS_MIN_LEAD_SECONDS = env.int("PLEROMA_SCHEDULED_STATUS_MIN_LEAD_SECONDS", default=300)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # The streaming server (`make streaming`, pleroma_py.asgi): the port it listens on and the
 # URL /api/v1/instance advertises (clients append /api/v1/streaming); defaults below.
@@ -319,6 +321,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "prune-backups": {"task": "backups.tasks.prune_backups", "schedule": 6 * 3600},
     "prune-push-deliveries": {"task": "push.tasks.prune_deliveries", "schedule": 6 * 3600},
+    # Safety nets for lost eta tasks: publish due scheduled statuses, close expired polls.
+    "publish-due-scheduled-statuses": {"task": "statuses.tasks.publish_due_scheduled_statuses",
+                                       "schedule": 60},
+    "close-due-polls": {"task": "statuses.tasks.close_due_polls", "schedule": 60},
 }
 
 LOGGING = {

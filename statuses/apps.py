@@ -6,15 +6,20 @@ class StatusesConfig(AppConfig):
     name = "statuses"
     # Feature strings this app adds to the instance's features list (instance/features.py):
     # `to[]` explicit addressing, GET /api/v1/statuses?id[]=, quote_id on posting, and
-    # favourited_by/reblogged_by listing the accounts.
+    # favourited_by/reblogged_by listing the accounts, polls on statuses.
     pleroma_features: list[str] = [
-        "pleroma_explicit_addressing", "multifetch", "quote_posting", "exposable_reactions",
+        "polls", "pleroma_explicit_addressing", "multifetch", "quote_posting", "exposable_reactions",
     ]
 
     def ready(self) -> None:
         from core.render_cache import forget_on_change
-        from statuses.models import EmojiReaction, MediaAttachment, Status
+        from statuses import registry
+        from statuses.models import EmojiReaction, MediaAttachment, Poll, Status
+        from statuses.poll_entity import apply_polls, load_polls, poll_rows
 
+        registry.register(load_polls)
+        registry.register_viewer_part("poll", poll_rows, apply_polls)
+        forget_on_change(Poll, "s", lambda poll: poll.status_id)
         forget_on_change(Status, "s", lambda status: status.pk)
         forget_on_change(MediaAttachment, "s", lambda media: media.status_id)
         forget_on_change(EmojiReaction, "s", lambda reaction: reaction.status_id)

@@ -221,7 +221,7 @@ def base_entries(pks: list, *, with_references: bool = False) -> dict:
     """{pk: entry} rendered from the database for the statuses of `pks` that exist; with
     `with_references` also for the statuses they reblog or quote (and what those quote):
     a query per level, each a lookup by primary key."""
-    rows = Status.objects.select_related("application", "in_reply_to_account")
+    rows = Status.objects.select_related("application", "in_reply_to_account", "poll")
     statuses = list(rows.filter(pk__in=pks))
     level = statuses
     for _ in range(2 if with_references else 0):

@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.fields import BooleanLikeField, StringListField
 
 MAX_OFFSET = 1_000_000
+
+
+class PollInput(serializers.Serializer):
+    """`poll` of POST /api/v1/statuses (JSON object, or `poll[options][]=` in a form)."""
+
+    options = serializers.ListField(child=serializers.CharField())
+    expires_in = serializers.IntegerField()
+    multiple = BooleanLikeField(default=False)
+    hide_totals = BooleanLikeField(default=False)
+
+
+@extend_schema_field(PollInput)
+class PollParamField(serializers.Field):
+    """Documents `poll`; the view reads it from the raw parameters (both encodings) through
+    statuses.services.polls.poll_from_params, which gives Pleroma's messages."""
+
+    def get_value(self, dictionary):
+        return serializers.empty
 
 
 class CreateStatusInput(serializers.Serializer):
@@ -28,6 +47,21 @@ class CreateStatusInput(serializers.Serializer):
     quoted_status_id = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     in_reply_to_conversation_id = serializers.CharField(required=False, allow_blank=True,
                                                         allow_null=True)
+    poll = PollParamField(required=False)
+    scheduled_at = serializers.CharField(required=False, allow_blank=True, allow_null=True,
+                                         help_text="ISO 8601, at least 5 minutes ahead")
+
+
+class VoteInput(serializers.Serializer):
+    """POST /api/v1/polls/:id/votes"""
+
+    choices = StringListField(child=serializers.CharField(), required=False, default=list)
+
+
+class RescheduleInput(serializers.Serializer):
+    """PUT /api/v1/scheduled_statuses/:id"""
+
+    scheduled_at = serializers.CharField(required=False, allow_blank=True, allow_null=True)
 
 
 class ReblogInput(serializers.Serializer):

@@ -196,3 +196,61 @@ class ThreadMute(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "context"], name="unique_thread_mute")]
+
+
+class Poll(models.Model):
+    """A poll attached to a status (Mastodon's Poll): its options, counts and closing time.
+
+    `votes` holds the count of each option in the order of `options`; voting locks the row
+    (select_for_update) so that counts and `voters_count` stay consistent.
+    """
+
+    id = FlakeIdField(primary_key=True)
+    status = models.OneToOneField(Status, on_delete=models.CASCADE, related_name="poll")
+    options = models.JSONField(default=list)  # option titles, in order
+    votes = models.JSONField(default=list)  # votes per option, same order
+    voters_count = models.IntegerField(default=0)
+    multiple = models.BooleanField(default=False)
+    hide_totals = models.BooleanField(default=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)  # set once voters were notified
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"], name="poll_open_expiry",
+                                condition=models.Q(closed_at__isnull=True))]
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+
+class PollVote(models.Model):
+    """account chose option `choice` of poll (one row per chosen option)."""
+
+    id = FlakeIdField(primary_key=True)
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="poll_votes")
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="poll_votes")
+    choice = models.IntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["poll", "account", "choice"],
+                                               name="unique_poll_vote")]
+        indexes = [models.Index(fields=["account", "poll"])]
+
+
+class ScheduledStatus(models.Model):
+    """A status to be posted at `scheduled_at` with the stored posting parameters."""
+
+    id = FlakeIdField(primary_key=True)
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="scheduled_statuses")
+    scheduled_at = models.DateTimeField()
+    params = models.JSONField(default=dict)  # create_status keyword arguments (ids as strings)
+    application = models.ForeignKey(settings.OAUTH2_PROVIDER_APPLICATION_MODEL, null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "-id"]), models.Index(fields=["scheduled_at"])]

@@ -10,12 +10,13 @@ from rest_framework import serializers
 
 from core import ids
 from core.exceptions import NotFound
+from core.renderers import format_datetime
 from statuses import rendering
 from statuses.entities import plain_text, render_media
-from statuses.models import Status
+from statuses.models import MediaAttachment, ScheduledStatus, Status
 
-__all__ = ["MediaAttachmentSerializer", "StatusSerializer", "StatusSourceSerializer",
-           "plain_text", "render_media"]
+__all__ = ["MediaAttachmentSerializer", "ScheduledStatusSerializer", "StatusSerializer",
+           "StatusSourceSerializer", "plain_text", "render_media"]
 
 
 class MediaAttachmentSerializer(serializers.BaseSerializer):
@@ -82,3 +83,41 @@ class StatusSourceSerializer(serializers.BaseSerializer):
     def to_representation(self, status):
         return {"id": ids.encode(status.pk), "text": status.content_source,
                 "spoiler_text": status.spoiler_text, "content_type": status.content_type}
+
+
+class ScheduledStatusSerializer(serializers.BaseSerializer):
+    """The ScheduledStatus entity (mastodon-base 2.14): the stored parameters and media."""
+
+    @classmethod
+    def context_for(cls, viewer, scheduled, request=None) -> dict:
+        wanted = {pk for s in scheduled for pk in (ids.decode(str(m)) for m in s.params.get("media_ids") or ())
+                  if pk is not None}
+        owners = {s.account_id for s in scheduled}
+        media = MediaAttachment.objects.filter(pk__in=wanted, account_id__in=owners) if wanted else []
+        return {"media": {m.pk: m for m in media}}
+
+    def to_representation(self, scheduled: ScheduledStatus) -> dict:
+        params = scheduled.params
+        media = self.context.get("media", {})
+        media_ids = [pk for pk in (ids.decode(str(m)) for m in params.get("media_ids") or ()) if pk is not None]
+        return {
+            "id": ids.encode(scheduled.pk),
+            "scheduled_at": format_datetime(scheduled.scheduled_at),
+            "params": {
+                "text": params.get("text") or "",
+                "poll": params.get("poll"),
+                "media_ids": [ids.encode(pk) for pk in media_ids] or None,
+                "sensitive": bool(params.get("sensitive")),
+                "spoiler_text": params.get("spoiler_text") or "",
+                "visibility": params.get("visibility"),
+                "scheduled_at": None,
+                "in_reply_to_id": params.get("in_reply_to"),
+                "language": params.get("language"),
+                "content_type": params.get("content_type"),
+                "expires_in": params.get("expires_in"),
+                "application_id": str(scheduled.application_id) if scheduled.application_id else None,
+                "idempotency": params.get("idempotency"),
+                "with_rate_limit": False,
+            },
+            "media_attachments": [render_media(media[pk]) for pk in media_ids if pk in media],
+        }

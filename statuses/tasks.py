@@ -1,4 +1,4 @@
-"""Background work on statuses."""
+"""Background work on statuses: expiring statuses, closing polls, publishing scheduled ones."""
 
 from __future__ import annotations
 
@@ -6,9 +6,36 @@ from celery import shared_task
 from django.db import OperationalError
 
 from statuses import services
+from statuses.services import polls, scheduling
 
 
 @shared_task(acks_late=True, max_retries=5, autoretry_for=(OperationalError,), retry_backoff=True)
 def expire_status(status_id: str) -> bool:
     """Delete a status once its `expires_at` has passed; safe to run twice or too early."""
     return services.expire_status(status_id)
+
+
+@shared_task(acks_late=True, max_retries=5, autoretry_for=(OperationalError,), retry_backoff=True)
+def close_poll(poll_id: str) -> bool:
+    """Close a poll at its expiry and send the `poll` notifications; safe to run twice or
+    too early (nothing happens then)."""
+    return polls.close_poll(poll_id)
+
+
+@shared_task(acks_late=True, max_retries=5, autoretry_for=(OperationalError,), retry_backoff=True)
+def publish_scheduled_status(scheduled_id: str) -> str | None:
+    """Post a scheduled status at its time; a retried, early or outdated task posts nothing."""
+    status = scheduling.publish(scheduled_id)
+    return str(status.pk) if status is not None else None
+
+
+@shared_task(acks_late=True)
+def publish_due_scheduled_statuses() -> int:
+    """Safety net (beat): post the scheduled statuses whose task was lost."""
+    return sum(scheduling.publish(pk) is not None for pk in scheduling.due_scheduled_statuses())
+
+
+@shared_task(acks_late=True)
+def close_due_polls() -> int:
+    """Safety net (beat): close the expired polls whose task was lost."""
+    return sum(polls.close_poll(pk) for pk in polls.due_polls())

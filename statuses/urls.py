@@ -1,8 +1,16 @@
-"""Statuses, media, timelines, favourites and search: one line per endpoint."""
+"""Statuses, polls, scheduled statuses, media, timelines, favourites and search: one line per endpoint."""
 
 from django.urls import path
 
-from statuses.views import MediaViewSet, QuoteViewSet, SearchViewSet, StatusViewSet, TimelineViewSet
+from statuses.views import (
+    MediaViewSet,
+    PollViewSet,
+    QuoteViewSet,
+    ScheduledStatusViewSet,
+    SearchViewSet,
+    StatusViewSet,
+    TimelineViewSet,
+)
 
 urlpatterns = [
     # statuses
@@ -21,6 +29,13 @@ urlpatterns = [
     path("api/v1/statuses/<str:pk>/favourited_by", StatusViewSet.as_view({"get": "favourited_by"})),
     path("api/v1/statuses/<str:pk>/reblogged_by", StatusViewSet.as_view({"get": "reblogged_by"})),
     path("api/v1/pleroma/statuses/<str:pk>/quotes", QuoteViewSet.as_view({"get": "list"})),
+    # polls
+    path("api/v1/polls/<str:pk>", PollViewSet.as_view({"get": "retrieve"})),
+    path("api/v1/polls/<str:pk>/votes", PollViewSet.as_view({"post": "vote"})),
+    # scheduled statuses
+    path("api/v1/scheduled_statuses", ScheduledStatusViewSet.as_view({"get": "list"})),
+    path("api/v1/scheduled_statuses/<str:pk>", ScheduledStatusViewSet.as_view(
+        {"get": "retrieve", "put": "update", "delete": "destroy"})),
     # media
     path("api/v1/media", MediaViewSet.as_view({"post": "create"})),
     path("api/v2/media", MediaViewSet.as_view({"post": "create_v2"})),

@@ -27,6 +27,7 @@ from statuses.models import (
     Visibility,
 )
 from statuses.queries import PUBLIC_VISIBILITIES, get_visible_status
+from statuses.services import polls
 from statuses.services.media import MAX_MEDIA_ATTACHMENTS
 
 VISIBILITIES = ("public", "unlisted", "local", "private", "direct")
@@ -174,17 +175,19 @@ def create_status(account: User, *, text: str = "", visibility: str | None = Non
                   language: str | None = None, in_reply_to=None, media_ids=(), quote=None,
                   expires_in: int | None = None, to=None, application=None,
                   params: dict | None = None, context: StatusContext | None = None,
-                  allow_empty: bool = False) -> Status:
+                  allow_empty: bool = False, poll: dict | None = None) -> Status:
     """Post a status (POST /api/v1/statuses): render, address, thread, count and notify.
 
     `in_reply_to` and `quote` may be Status objects or ids; `to` (explicit addressees:
     accounts, ids or nicknames) replaces the implicit addressing by @mentions.
-    `allow_empty` is for statuses that carry something else (an event's description).
+    `allow_empty` is for statuses that carry something else (an event's description);
+    `poll` is `{options, expires_in, multiple, hide_totals}` (statuses.services.polls).
     """
     args: dict[str, Any] = dict(
         text=text, visibility=visibility, content_type=content_type, spoiler_text=spoiler_text,
         sensitive=sensitive, language=language, in_reply_to=in_reply_to, media_ids=media_ids,
-        quote=quote, expires_in=expires_in, to=to, application=application, context=context)
+        quote=quote, expires_in=expires_in, to=to, application=application, context=context,
+        poll=poll)
     hook_params = {**args, **(params or {})}
     for hook in registry.before_create:
         overrides = hook(account, hook_params)
@@ -199,7 +202,7 @@ def create_status(account: User, *, text: str = "", visibility: str | None = Non
 
 
 def _create(account: User, *, text, visibility, content_type, spoiler_text, sensitive, language,
-            in_reply_to, media_ids, quote, expires_in, to, application, context,
+            in_reply_to, media_ids, quote, expires_in, to, application, context, poll,
             allow_empty: bool = False) -> Status:
     text = text or ""
     spoiler_text = spoiler_text or ""
@@ -209,7 +212,11 @@ def _create(account: User, *, text, visibility, content_type, spoiler_text, sens
     media_pks = [pk for pk in (ids.decode(str(m)) for m in media_ids) if pk is not None]
     media = {m.pk: m for m in MediaAttachment.objects.filter(
         pk__in=media_pks, account=account, status__isnull=True)}
-    if not text.strip() and not media and not allow_empty:
+    if poll is not None:
+        poll = polls.validate_poll(poll)
+        if media_ids:
+            raise Unprocessable("Polls cannot have media attachments")
+    if not text.strip() and not media and poll is None and not allow_empty:
         raise Unprocessable("Cannot post an empty status without attachments")
     if len(text) + len(spoiler_text) > settings.MAX_TOOT_CHARS:
         raise Unprocessable("The status is over the character limit")
@@ -266,6 +273,8 @@ def _create(account: User, *, text, visibility, content_type, spoiler_text, sens
     )
     Mention.objects.bulk_create([Mention(status=status, account=u) for u in recipients.values()])
     _store_tags(status, tags)
+    if poll is not None:
+        polls.attach_poll(status, poll)
     for position, pk in enumerate(media_pks):
         if pk in media:
             MediaAttachment.objects.filter(pk=pk).update(status=status, position=position)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -17,7 +17,8 @@ from statuses import idempotency, services, timelines
 from statuses.inputs import CreateStatusInput, ReblogInput
 from statuses.models import Favourite, Status
 from statuses.queries import blocked_ids, get_visible_status
-from statuses.serializers import StatusSerializer, StatusSourceSerializer
+from statuses.serializers import ScheduledStatusSerializer, StatusSerializer, StatusSourceSerializer
+from statuses.services import polls, scheduling
 
 ContextSchema = inline_serializer("Context", fields={
     "ancestors": StatusSerializer(many=True), "descendants": StatusSerializer(many=True)})
@@ -59,8 +60,9 @@ class StatusViewSet(ApiViewSet):
 
     @extend_schema(summary="Post a new status", request=CreateStatusInput,
                    parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
-                   responses={200: StatusSerializer, 400: ERRORS[400], 403: ERRORS[403],
-                              404: ERRORS[404], 422: ERRORS[422]})
+                   responses={200: OpenApiResponse({"type": "object", "additionalProperties": True},
+                                                   description="Status, or ScheduledStatus with scheduled_at"),
+                              400: ERRORS[400], 403: ERRORS[403], 404: ERRORS[404], 422: ERRORS[422]})
     def create(self, request):
         ratelimit.hit("status_posting", str(request.user.pk))
         return idempotency.replay_or_run(request, self._post)
@@ -76,7 +78,9 @@ class StatusViewSet(ApiViewSet):
             media_ids=data.get("media_ids") or (), expires_in=data.get("expires_in"),
             quote=data.get("quote_id") or data.get("quoted_status_id") or None,
             to=data.get("to"), application=getattr(self.request.auth, "application", None),
-            params=raw)
+            params=raw, poll=polls.poll_from_params(raw))
+        if data.get("scheduled_at") and not data.get("preview"):
+            return self._schedule(data["scheduled_at"], kwargs)
         if data.get("preview"):
             # Render inside a transaction that is rolled back: nothing is stored or sent.
             with transaction.atomic():
@@ -86,6 +90,15 @@ class StatusViewSet(ApiViewSet):
             return response
         status = services.create_status(self.request.user, **kwargs)
         return status_response(self, status)
+
+    def _schedule(self, scheduled_at: str, kwargs: dict) -> Response:
+        """A post with `scheduled_at` is kept and answered as a ScheduledStatus."""
+        when = scheduling.parse_scheduled_at(scheduled_at)
+        posting = {key: kwargs.get(key) for key in scheduling.POSTING_KEYS}
+        scheduled = scheduling.schedule_status(
+            self.request.user, scheduled_at=when, posting=posting, hook_params=kwargs["params"],
+            application=kwargs["application"], idempotency=self.request.headers.get("Idempotency-Key"))
+        return self.render(scheduled, ScheduledStatusSerializer)
 
     @extend_schema(summary="View a status", responses={200: StatusSerializer, 404: ERRORS[404]})
     def retrieve(self, request, pk: str):

@@ -11,7 +11,7 @@ from PIL import Image
 
 from bookmarks.models import Bookmark, BookmarkFolder
 from core import ids
-from statuses.models import Favourite, MediaAttachment, Status
+from statuses.models import Favourite, MediaAttachment, PollVote, ScheduledStatus, Status
 from statuses.services import create_status
 from tests.factories import UserFactory
 
@@ -33,9 +33,13 @@ def owner_objects(api, data_dir):
     create_status(friend, text=f"hi @{owner.user.nickname}")
     notification = owner.get("/api/v1/notifications").json()[0]
     conversation = owner.get("/api/v1/conversations").json()[0]
+    polled = create_status(owner.user, text="which?", visibility="private",
+                           poll={"options": ["a", "b"], "expires_in": 600})
+    scheduled = owner.post("/api/v1/statuses", {"status": "later", "scheduled_at": "2030-01-01T12:00:00Z"}).json()
     return {"private": ids.encode(private.pk), "direct": ids.encode(direct.pk), "media": media["id"],
             "folder": folder["id"], "notification": notification["id"],
-            "conversation": conversation["id"], "owner": owner}
+            "conversation": conversation["id"], "poll": ids.encode(polled.poll.pk),
+            "scheduled": scheduled["id"], "owner": owner}
 
 
 CASES = [
@@ -64,6 +68,11 @@ CASES = [
     ("post", "/api/v1/conversations/{conversation}/read"),
     ("delete", "/api/v1/conversations/{conversation}"),
     ("get", "/api/v1/pleroma/events/{private}/ics"),
+    ("get", "/api/v1/polls/{poll}"),
+    ("post", "/api/v1/polls/{poll}/votes"),
+    ("get", "/api/v1/scheduled_statuses/{scheduled}"),
+    ("put", "/api/v1/scheduled_statuses/{scheduled}"),
+    ("delete", "/api/v1/scheduled_statuses/{scheduled}"),
 ]
 
 
@@ -71,7 +80,8 @@ CASES = [
 def test_another_users_private_object_is_refused(api, owner_objects, method, template):
     stranger = api(scopes=ALL_SCOPES)
     path = template.format(**owner_objects)
-    body = {"description": "mine now", "name": "taken", "recipients[]": [ids.encode(stranger.user.pk)]}
+    body = {"description": "mine now", "name": "taken", "recipients[]": [ids.encode(stranger.user.pk)],
+            "choices": [0], "scheduled_at": "2031-01-01T12:00:00Z"}
     call = getattr(stranger, method)
     response = call(path) if method == "get" else call(path, body, format="json")
     assert response.status_code in (403, 404), (response.status_code, response.content)
@@ -85,3 +95,6 @@ def test_another_users_private_object_is_refused(api, owner_objects, method, tem
     assert MediaAttachment.objects.get(pk=ids.decode(owner_objects["media"])).description == ""
     assert BookmarkFolder.objects.get(pk=ids.decode(owner_objects["folder"])).name == "mine"
     assert owner.get(f"/api/v1/notifications/{owner_objects['notification']}").status_code == 200
+    assert not PollVote.objects.filter(account=stranger.user).exists()
+    scheduled = ScheduledStatus.objects.get(pk=ids.decode(owner_objects["scheduled"]))
+    assert scheduled.scheduled_at.year == 2030

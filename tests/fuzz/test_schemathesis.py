@@ -91,13 +91,19 @@ def _seed(server) -> dict[str, list]:
     call("POST", "/api/v1/pleroma/emoji/packs/files", params={"name": "fuzzpack"},
          files={"file": ("fuzzmoji.png", _png(), "image/png")}, data={"shortcode": "fuzzmoji"})
     call("PUT", f"/api/v1/pleroma/statuses/{theirs['id']}/reactions/👍")
+    poll = call("POST", "/api/v1/statuses", other, json={
+        "status": "which?", "poll": {"options": ["a", "b", "c"], "expires_in": 3600, "multiple": True}})
+    scheduled = call("POST", "/api/v1/statuses", json={"status": "later",
+                                                        "scheduled_at": "2030-01-01T12:00:00.000Z"})
     notifications = call("GET", "/api/v1/notifications")
     conversations = call("GET", "/api/v1/conversations")
     return {
         "token": token,
         "account_ids": [me["id"], them["id"]],
         "accounts": ["fuzz", "other", me["id"], them["id"]],
-        "status_ids": [first["id"], theirs["id"], reply["id"], direct["id"]],
+        "status_ids": [first["id"], theirs["id"], reply["id"], direct["id"], poll["id"]],
+        "poll_ids": [poll["poll"]["id"]],
+        "scheduled_ids": [scheduled["id"]],
         "event_ids": [event["id"], their_event["id"]],
         "notification_ids": [n["id"] for n in notifications] or [me["id"]],
         "conversation_ids": [c["id"] for c in conversations] or [direct["id"]],
@@ -124,7 +130,8 @@ def _config(seed: dict) -> str:
     they fit, random values the other half (so both real rows and junk ids are exercised)."""
     dictionaries = {name: seed[name] for name in (
         "account_ids", "accounts", "status_ids", "event_ids", "notification_ids",
-        "conversation_ids", "folder_ids", "media_ids", "packs", "emoji", "tags")}
+        "conversation_ids", "folder_ids", "media_ids", "packs", "emoji", "tags", "poll_ids",
+        "scheduled_ids")}
     # The first entry whose regex matches an operation decides its parameters: specific first.
     bindings = [
         (r"^/api/v1/pleroma/events/\{id\}/participation_requests/",
@@ -144,6 +151,8 @@ def _config(seed: dict) -> str:
         (r"^/api/v1/pleroma/conversations/\{id\}", {"path.id": "conversation_ids"}),
         (r"^/api/v1/pleroma/bookmark_folders/\{id\}", {"path.id": "folder_ids"}),
         (r"^/api/v1/timelines/tag/\{tag\}", {"path.tag": "tags"}),
+        (r"^/api/v1/polls/\{id\}", {"path.id": "poll_ids"}),
+        (r"^/api/v1/scheduled_statuses/\{id\}", {"path.id": "scheduled_ids"}),
     ]
     lines = []
     for name, values in dictionaries.items():

@@ -369,9 +369,22 @@ class TestAdvertisedLimits:
         settings.REGISTRATIONS_OPEN = True
         assert register("newcomer").status_code == 200
 
-    def test_poll_limits(self):
-        pytest.skip("poll limits are enforced and tested by the polls change being built alongside "
-                    "(POST /api/v1/statuses with poll[...])")
+    def test_poll_limits(self, api, anon):
+        limits = anon.get("/api/v1/instance").json()["poll_limits"]
+        assert anon.get("/api/v2/instance").json()["configuration"]["polls"]["max_options"] == limits["max_options"]
+        client = api()
+
+        def poll(options=2, chars=1, expires_in=None):
+            return client.post("/api/v1/statuses", {"status": "which?", "poll": {
+                "options": [f"{i}".rjust(chars, "x") for i in range(options)],
+                "expires_in": limits["max_expiration"] if expires_in is None else expires_in}}, format="json")
+
+        assert poll(options=limits["max_options"], chars=limits["max_option_chars"]).status_code == 200
+        assert poll(options=limits["max_options"] + 1).status_code == 422
+        assert poll(chars=limits["max_option_chars"] + 1).status_code == 422
+        assert poll(expires_in=limits["min_expiration"]).status_code == 200
+        assert poll(expires_in=limits["max_expiration"] + 1).status_code == 422
+        assert poll(expires_in=limits["min_expiration"] - 1).status_code == 422
 
     def test_the_documents_are_json(self, anon):
         for document in DOCUMENTS:

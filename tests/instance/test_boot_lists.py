@@ -8,13 +8,12 @@ USER_LISTS = [
     ("/api/v2/suggestions", "read"),
     ("/api/v1/lists", "read:lists"),
     ("/api/v1/filters", "read:filters"),
-    ("/api/v1/scheduled_statuses", "read:statuses"),
 ]
 
 
 class TestUserLists:
     """GET /api/v1/announcements, /api/v1/suggestions, /api/v2/suggestions, /api/v1/lists,
-    /api/v1/filters, /api/v1/scheduled_statuses"""
+    /api/v1/filters"""
 
     @pytest.mark.parametrize(("path", "scope"), USER_LISTS)
     def test_answers_an_empty_list_to_a_user(self, api, path, scope):
