@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from core.exceptions import Unprocessable
 from core.fields import BooleanLikeField, ClearableFileField
 
 
@@ -22,6 +23,35 @@ class RegisterAccountInput(serializers.Serializer):
     captcha_solution = serializers.CharField(required=False, allow_null=True, allow_blank=True)
     captcha_token = serializers.CharField(required=False, allow_null=True, allow_blank=True)
     captcha_answer_data = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+
+
+VISIBILITY_CHOICES = ["public", "unlisted", "private", "direct", "local"]
+
+
+class SourceInput(serializers.Serializer):
+    """`source[privacy]`, `source[sensitive]`, `source[language]`: a JSON object `source`
+    or bracketed form keys. Other keys are refused by name (422), not ignored."""
+
+    FIELDS = ("privacy", "sensitive", "language")
+
+    privacy = serializers.ChoiceField(choices=VISIBILITY_CHOICES, required=False)
+    sensitive = BooleanLikeField()
+    language = serializers.CharField(required=False, allow_blank=True, max_length=16)
+
+    def get_value(self, dictionary):
+        value = dictionary.get("source", serializers.empty) if hasattr(dictionary, "get") else serializers.empty
+        if isinstance(value, dict):
+            return value
+        keys = dictionary.keys() if hasattr(dictionary, "keys") else []
+        found = {key[len("source["):-1]: dictionary.get(key) for key in keys
+                 if key.startswith("source[") and key.endswith("]")}
+        return found or serializers.empty
+
+    def to_internal_value(self, data):
+        unknown = sorted(str(key) for key in data if key not in self.FIELDS) if isinstance(data, dict) else []
+        if unknown:
+            raise Unprocessable(f"Unknown parameter: source[{unknown[0]}]")
+        return super().to_internal_value(data)
 
 
 class UpdateCredentialsInput(serializers.Serializer):
@@ -47,8 +77,7 @@ class UpdateCredentialsInput(serializers.Serializer):
     accepts_chat_messages = BooleanLikeField()
     show_birthday = BooleanLikeField()
     permit_followback = BooleanLikeField()
-    default_scope = serializers.ChoiceField(choices=["public", "unlisted", "private", "direct", "local"],
-                                            required=False)
+    default_scope = serializers.ChoiceField(choices=VISIBILITY_CHOICES, required=False)
     actor_type = serializers.ChoiceField(choices=["Person", "Service", "Group"], required=False)
     avatar_description = serializers.CharField(required=False, allow_blank=True, max_length=1500)
     header_description = serializers.CharField(required=False, allow_blank=True, max_length=1500)
@@ -57,3 +86,4 @@ class UpdateCredentialsInput(serializers.Serializer):
     language = serializers.CharField(required=False, allow_blank=True, max_length=16)
     pleroma_settings_store = serializers.JSONField(required=False)
     also_known_as = serializers.ListField(child=serializers.CharField(max_length=500), required=False)
+    source = SourceInput(required=False)

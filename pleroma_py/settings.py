@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "bookmarks",
     "backups",
     "instance",
+    "preferences",
     "bench",
 ]
 
