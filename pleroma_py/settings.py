@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "backups",
     "instance",
     "preferences",
+    "discovery",
     "bench",
 ]
 
