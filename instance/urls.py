@@ -28,7 +28,6 @@ urlpatterns = [
     path("api/v1/trends", ClientBootViewSet.as_view({"get": "trends"})),
     path("api/v1/suggestions", ClientBootViewSet.as_view({"get": "suggestions"})),
     path("api/v2/suggestions", ClientBootViewSet.as_view({"get": "suggestions"})),
-    path("api/v1/lists", ClientBootViewSet.as_view({"get": "lists"})),
     path("api/v1/filters", ClientBootViewSet.as_view({"get": "filters"})),
     path("api/v1/scheduled_statuses", ClientBootViewSet.as_view({"get": "scheduled_statuses"})),
     # the OpenAPI document of every API route

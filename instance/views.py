@@ -75,7 +75,7 @@ class NodeinfoViewSet(ApiViewSet):
 class ClientBootViewSet(ApiViewSet):
     """Lists clients fetch at boot that this server keeps empty (Pleroma answers [] too)."""
 
-    scopes = {"announcements": [], "suggestions": ["read"], "lists": ["read:lists"],
+    scopes = {"announcements": [], "suggestions": ["read"],
               "filters": ["read:filters"], "scheduled_statuses": ["read:statuses"]}
 
     @extend_schema(summary="Announcements (none are published)", responses={200: EmptyList, 403: ERRORS[403]})
@@ -88,11 +88,6 @@ class ClientBootViewSet(ApiViewSet):
 
     @extend_schema(summary="Follow suggestions (none)", responses={200: EmptyList, 403: ERRORS[403]})
     def suggestions(self, request):
-        return Response([])
-
-    @extend_schema(summary="The user's lists (lists are not supported: always empty)",
-                   responses={200: EmptyList, 403: ERRORS[403]})
-    def lists(self, request):
         return Response([])
 
     @extend_schema(summary="The user's v1 filters (filters are not supported: always empty)",

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "instance",
     "preferences",
     "discovery",
+    "lists",
     "bench",
 ]
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("instance.urls")),
     path("", include("preferences.urls")),
     path("", include("discovery.urls")),
+    path("", include("lists.urls")),
     path("", include("accounts.catchall_urls")),
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     # Pleroma's default images (the default mascot) live at /images/.

@@ -82,3 +82,12 @@ def merge_into(data: dict, extension: dict | None) -> dict:
 # transaction (conversations files the direct status into its conversation).
 before_create: list[Callable[[object, dict], dict]] = []
 after_create: list[Callable[[object, dict], None]] = []
+
+
+# Home timeline extensions (statuses.timelines.home). `home_author_filters`: functions
+# viewer-literal -> SQL condition on `followed_id` that keeps a followed account's statuses
+# out of home (lists: members of exclusive lists). `home_sources`: functions viewer ->
+# (SQL condition on the status `s`, params) or None, statuses home shows besides the
+# followed accounts' (tags: statuses with a followed hashtag); None costs the page nothing.
+home_author_filters: list[Callable[[str], str]] = []
+home_sources: list[Callable[[object], tuple[str, list] | None]] = []
