@@ -12,3 +12,7 @@ source_writers: list[Callable] = []
 
 # Functions user -> dict merged into the own Account's `source` (verify/update_credentials).
 source_readers: list[Callable] = []
+
+# Functions (viewer, accounts) -> {account pk: {Relationship field: value}} merged into each
+# Relationship, in a fixed number of queries for the batch (domain_blocks: domain_blocking).
+relationship_parts: list[Callable] = []

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "preferences",
     "discovery",
     "lists",
+    "domain_blocks",
     "bench",
 ]
 
