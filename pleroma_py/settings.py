@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "discovery",
     "lists",
     "domain_blocks",
+    "reports",
     "bench",
 ]
 
