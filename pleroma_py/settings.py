@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "lists",
     "domain_blocks",
     "reports",
+    "tags",
     "bench",
 ]
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("lists.urls")),
     path("", include("domain_blocks.urls")),
     path("", include("reports.urls")),
+    path("", include("tags.urls")),
     path("", include("accounts.catchall_urls")),
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     # Pleroma's default images (the default mascot) live at /images/.
