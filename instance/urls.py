@@ -25,9 +25,6 @@ urlpatterns = [
     path("auth/password", password_reset_page),
     # lists clients fetch at boot, kept empty
     path("api/v1/announcements", ClientBootViewSet.as_view({"get": "announcements"})),
-    path("api/v1/trends", ClientBootViewSet.as_view({"get": "trends"})),
-    path("api/v1/suggestions", ClientBootViewSet.as_view({"get": "suggestions"})),
-    path("api/v2/suggestions", ClientBootViewSet.as_view({"get": "suggestions"})),
     path("api/v1/filters", ClientBootViewSet.as_view({"get": "filters"})),
     path("api/v1/scheduled_statuses", ClientBootViewSet.as_view({"get": "scheduled_statuses"})),
     # the OpenAPI document of every API route

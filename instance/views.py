@@ -75,19 +75,10 @@ class NodeinfoViewSet(ApiViewSet):
 class ClientBootViewSet(ApiViewSet):
     """Lists clients fetch at boot that this server keeps empty (Pleroma answers [] too)."""
 
-    scopes = {"announcements": [], "suggestions": ["read"],
-              "filters": ["read:filters"], "scheduled_statuses": ["read:statuses"]}
+    scopes = {"announcements": [], "filters": ["read:filters"], "scheduled_statuses": ["read:statuses"]}
 
     @extend_schema(summary="Announcements (none are published)", responses={200: EmptyList, 403: ERRORS[403]})
     def announcements(self, request):
-        return Response([])
-
-    @extend_schema(summary="Trending tags (not computed)", responses={200: EmptyList})
-    def trends(self, request):
-        return Response([])
-
-    @extend_schema(summary="Follow suggestions (none)", responses={200: EmptyList, 403: ERRORS[403]})
-    def suggestions(self, request):
         return Response([])
 
     @extend_schema(summary="The user's v1 filters (filters are not supported: always empty)",

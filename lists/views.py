@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 
 from accounts.serializers import AccountSerializer
@@ -21,7 +21,7 @@ ListSchema = inline_serializer("List", fields={
     "replies_policy": serializers.ChoiceField(choices=List.RepliesPolicy.choices),
     "exclusive": serializers.BooleanField()})
 ListListSchema = type(ListSchema)(many=True)
-Empty = inline_serializer("Empty", fields={})
+Empty = OpenApiResponse({"type": "object", "maxProperties": 0}, description="Empty object")
 
 
 class ListViewSet(ApiViewSet):

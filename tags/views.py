@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 
 from accounts.views import get_account
@@ -18,7 +18,7 @@ TagSchema = inline_serializer("Tag", fields={
 FeaturedTagSchema = inline_serializer("FeaturedTag", fields={
     "id": serializers.CharField(), "name": serializers.CharField(), "url": serializers.CharField(),
     "statuses_count": serializers.IntegerField(), "last_status_at": serializers.CharField(allow_null=True)})
-Empty = inline_serializer("EmptyObject", fields={})
+Empty = OpenApiResponse({"type": "object", "maxProperties": 0}, description="Empty object")
 
 
 class TagViewSet(ApiViewSet):
