@@ -120,7 +120,8 @@ class FamiliarFollowerViewSet(ApiViewSet):
                    parameters=[OpenApiParameter("id[]", str, many=True)],
                    responses={200: type(FamiliarSchema)(many=True), 403: ERRORS[403], 422: ERRORS[422]})
     def list(self, request):
-        found = services.familiar_followers(self.viewer, [str(i) for i in get_list(request.query_params, "id")])
+        # Mastodon.py sends the ids as a JSON body on this GET: read query and body alike
+        found = services.familiar_followers(self.viewer, [str(i) for i in get_list(self.params(), "id")])
         accounts = [a for _, followers in found for a in followers]
         rendered = {a.pk: entity for a, entity in zip(accounts, self.render(accounts).data, strict=True)}
         return Response([{"id": raw, "accounts": [rendered[a.pk] for a in followers]} for raw, followers in found])

@@ -24,7 +24,7 @@ class TagSerializer(serializers.BaseSerializer):
 
 
 class FeaturedTagSerializer(serializers.BaseSerializer):
-    """Mastodon's FeaturedTag entity (the count and last use are the owner's public posts)."""
+    """Mastodon's FeaturedTag entity (the count, a string as in Mastodon, and the last use are the owner's public posts)."""
 
     @classmethod
     def context_for(cls, viewer, featured, request=None) -> dict:
@@ -39,7 +39,7 @@ class FeaturedTagSerializer(serializers.BaseSerializer):
         name = featured.hashtag.name
         return {"id": ids.encode(featured.pk), "name": name,
                 "url": f"{settings.PLEROMA_URL}/@{featured.user.nickname}/tagged/{name}",
-                "statuses_count": count, "last_status_at": last.date().isoformat() if last else None}
+                "statuses_count": str(count), "last_status_at": last.date().isoformat() if last else None}
 
 
 class FeatureTagInput(serializers.Serializer):

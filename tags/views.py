@@ -17,7 +17,7 @@ TagSchema = inline_serializer("Tag", fields={
     "history": serializers.ListField(child=serializers.DictField()), "following": serializers.BooleanField()})
 FeaturedTagSchema = inline_serializer("FeaturedTag", fields={
     "id": serializers.CharField(), "name": serializers.CharField(), "url": serializers.CharField(),
-    "statuses_count": serializers.IntegerField(), "last_status_at": serializers.CharField(allow_null=True)})
+    "statuses_count": serializers.CharField(), "last_status_at": serializers.CharField(allow_null=True)})
 Empty = OpenApiResponse({"type": "object", "maxProperties": 0}, description="Empty object")
 
 

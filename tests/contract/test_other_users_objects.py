@@ -33,9 +33,14 @@ def owner_objects(api, data_dir):
     create_status(friend, text=f"hi @{owner.user.nickname}")
     notification = owner.get("/api/v1/notifications").json()[0]
     conversation = owner.get("/api/v1/conversations").json()[0]
+    owner.post(f"/api/v1/accounts/{ids.encode(friend.pk)}/follow")
+    owned_list = owner.post("/api/v1/lists", {"title": "mine"}).json()
+    owner.post(f"/api/v1/lists/{owned_list['id']}/accounts", {"account_ids[]": [ids.encode(friend.pk)]})
+    featured = owner.post("/api/v1/featured_tags", {"name": "mine"}).json()
     return {"private": ids.encode(private.pk), "direct": ids.encode(direct.pk), "media": media["id"],
             "folder": folder["id"], "notification": notification["id"],
-            "conversation": conversation["id"], "owner": owner}
+            "conversation": conversation["id"], "list": owned_list["id"], "featured": featured["id"],
+            "friend": ids.encode(friend.pk), "owner": owner}
 
 
 CASES = [
@@ -64,6 +69,14 @@ CASES = [
     ("post", "/api/v1/conversations/{conversation}/read"),
     ("delete", "/api/v1/conversations/{conversation}"),
     ("get", "/api/v1/pleroma/events/{private}/ics"),
+    ("get", "/api/v1/lists/{list}"),
+    ("put", "/api/v1/lists/{list}"),
+    ("delete", "/api/v1/lists/{list}"),
+    ("get", "/api/v1/lists/{list}/accounts"),
+    ("post", "/api/v1/lists/{list}/accounts"),
+    ("delete", "/api/v1/lists/{list}/accounts"),
+    ("get", "/api/v1/timelines/list/{list}"),
+    ("delete", "/api/v1/featured_tags/{featured}"),
 ]
 
 
@@ -71,7 +84,8 @@ CASES = [
 def test_another_users_private_object_is_refused(api, owner_objects, method, template):
     stranger = api(scopes=ALL_SCOPES)
     path = template.format(**owner_objects)
-    body = {"description": "mine now", "name": "taken", "recipients[]": [ids.encode(stranger.user.pk)]}
+    body = {"description": "mine now", "name": "taken", "recipients[]": [ids.encode(stranger.user.pk)],
+            "title": "mine now", "account_ids": [owner_objects["friend"]]}
     call = getattr(stranger, method)
     response = call(path) if method == "get" else call(path, body, format="json")
     assert response.status_code in (403, 404), (response.status_code, response.content)
@@ -85,3 +99,6 @@ def test_another_users_private_object_is_refused(api, owner_objects, method, tem
     assert MediaAttachment.objects.get(pk=ids.decode(owner_objects["media"])).description == ""
     assert BookmarkFolder.objects.get(pk=ids.decode(owner_objects["folder"])).name == "mine"
     assert owner.get(f"/api/v1/notifications/{owner_objects['notification']}").status_code == 200
+    assert owner.get(f"/api/v1/lists/{owner_objects['list']}").json()["title"] == "mine"
+    assert len(owner.get(f"/api/v1/lists/{owner_objects['list']}/accounts").json()) == 1
+    assert [t["name"] for t in owner.get("/api/v1/featured_tags").json()] == ["mine"]

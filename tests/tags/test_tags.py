@@ -102,7 +102,7 @@ class TestFeaturedTags:
         response = client.post("/api/v1/featured_tags", {"name": "#Cats"})
         assert response.status_code == 200, response.content
         body = response.json()
-        assert (body["name"], body["statuses_count"]) == ("cats", 2)
+        assert (body["name"], body["statuses_count"]) == ("cats", "2")  # a string, as Mastodon
         assert body["url"].endswith(f"/@{client.user.nickname}/tagged/cats") and body["last_status_at"]
         assert client.get("/api/v1/featured_tags").json() == [body]
         assert anon.get(f"/api/v1/accounts/{ids.encode(client.user.pk)}/featured_tags").json() == [body]
