@@ -1,14 +1,13 @@
-"""Django admin for local accounts and OAuth apps (tokens keep django-oauth-toolkit's admin)."""
+"""Django admin for local accounts (OAuth apps are in oauth.admin)."""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
-from oauth2_provider.admin import ApplicationAdmin
 
 from accounts import moderation
-from accounts.models import App, User
+from accounts.models import User
 
 
 class UserCreateForm(BaseUserCreationForm):
@@ -79,15 +78,3 @@ class UserAdmin(DjangoUserAdmin):
     @admin.action(description="Remove the moderator role")
     def remove_moderator(self, request, queryset):
         self.message_user(request, f"{queryset.update(is_moderator=False)} moderator(s) removed.")
-
-
-admin.site.unregister(App)
-
-
-@admin.register(App)
-class AppAdmin(ApplicationAdmin):
-    """OAuth apps registered through POST /api/v1/apps (and by hand here)."""
-
-    list_display = ("name", "client_id", "scopes", "website", "user", "created")
-    list_filter = ("client_type", "authorization_grant_type")
-    search_fields = ("name", "client_id", "website", "user__nickname")

@@ -1,5 +1,6 @@
-"""Social extras: subscriptions, endorsements, favourites of an account, notification
-settings, profile images and the mascot, scrobbles (pleroma-accounts 11-17, 25)."""
+"""Account extras: favourites of an account, notification settings, profile images and
+the mascot, scrobbles (pleroma-accounts 11-17, 25). Subscriptions and endorsements are
+in relationships.social."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from accounts import follows, profile
-from accounts.models import Block, Endorsement, Follow, Scrobble, User
+from accounts import profile, registry
+from accounts.models import Scrobble, User
 from core import images
-from core.exceptions import ApiError, BadRequest, Forbidden
+from core.exceptions import ApiError, Forbidden
 
 DEFAULT_MASCOT = {
     "id": "default-mascot",
@@ -20,52 +21,6 @@ DEFAULT_MASCOT = {
 }
 NOTIFICATION_SETTINGS = ("block_from_strangers", "hide_notification_contents")
 SCROBBLE_VISIBILITIES = ("public", "unlisted", "local", "private", "direct", "list")
-
-
-# --- subscriptions (deprecated: the `notify` option of a follow) ----------------------------
-
-def subscribe(user: User, target: User) -> None:
-    """Follow with `notify` on: a `status` notification for each of the target's posts."""
-    if Block.objects.filter(blocker=target, blocked=user).exists():
-        raise Forbidden(f"Could not subscribe: {target.nickname} is blocking you")
-    follows.follow(user, target, notify=True)
-
-
-def unsubscribe(user: User, target: User) -> None:
-    """Turn `notify` off; the follow itself stays."""
-    with transaction.atomic():
-        Follow.objects.filter(follower=user, followed=target).update(notify=False)
-
-
-# --- endorsements ---------------------------------------------------------------------------
-
-def max_endorsed() -> int:
-    return settings.MAX_ENDORSED_USERS
-
-
-def endorse(user: User, target: User) -> None:
-    """Feature a followed account on the profile; endorsing twice changes nothing."""
-    with transaction.atomic():
-        list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
-        if Endorsement.objects.filter(owner=user, account=target).exists():
-            return
-        if Endorsement.objects.filter(owner=user).count() >= max_endorsed():
-            raise BadRequest("You have already pinned the maximum number of users")
-        if not Follow.objects.filter(follower=user, followed=target, state=Follow.State.ACCEPTED).exists():
-            raise BadRequest("You must follow an account to pin it")
-        Endorsement.objects.create(owner=user, account=target)
-
-
-def unendorse(user: User, target: User) -> None:
-    with transaction.atomic():
-        Endorsement.objects.filter(owner=user, account=target).delete()
-
-
-def endorsed_accounts(owner: User) -> list[User]:
-    """The accounts `owner` endorses, in endorsement order, deactivated ones left out."""
-    rows = (Endorsement.objects.filter(owner=owner, account__is_active=True, account__is_deleted=False)
-            .select_related("account").order_by("id"))
-    return [row.account for row in rows]
 
 
 # --- favourites of an account ---------------------------------------------------------------
@@ -160,7 +115,6 @@ def scrobbles_visible_to(account: User, viewer: User | None) -> QuerySet:
     if viewer is not None and viewer.pk == account.pk:
         return qs
     allowed = Q(visibility__in=("public", "unlisted", "local"))
-    if viewer is not None and Follow.objects.filter(
-            follower=viewer, followed=account, state=Follow.State.ACCEPTED).exists():
+    if viewer is not None and registry.get_relationships().is_following(viewer, account):
         allowed |= Q(visibility="private")
     return qs.filter(allowed)

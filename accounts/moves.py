@@ -5,11 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 
-from accounts import remote
-from accounts.models import Follow, RemoteActor, User
+from accounts import registry, remote
+from accounts.models import RemoteActor, User
 from core.exceptions import ApiError, NotFound
-
-MOVE_BATCH = 50
 
 
 def _local_ap_prefix() -> str:
@@ -113,28 +111,8 @@ def move_account(user: User, target_account: str) -> None:
         raise ApiError("Target account not found.", status=404)
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(moved_to=target_ap_id)
-        followers = User.objects.filter(
-            following_rel__followed=user, following_rel__state=Follow.State.ACCEPTED,
-            is_active=True, is_deleted=False)
+        followers = registry.get_relationships().followers(user).filter(is_active=True, is_deleted=False)
         for follower in followers.iterator(chunk_size=200):
             notify(follower, user, "move", target=target)
         if target is not None:
             transaction.on_commit(lambda: tasks.move_followers.delay(str(user.pk), str(target.pk)))
-
-
-def move_followers(origin: User, target: User) -> int:
-    """Local followers of `origin` who allow it follow `target` instead; safe to rerun."""
-    from accounts import follows
-
-    moved = 0
-    rows = (Follow.objects.filter(followed=origin, state=Follow.State.ACCEPTED,
-                                  follower__allow_following_move=True, follower__is_active=True)
-            .exclude(follower=target).select_related("follower").order_by("id"))
-    for row in rows.iterator(chunk_size=MOVE_BATCH):
-        try:
-            follows.follow(row.follower, target)
-        except ApiError:
-            continue  # blocked either way: the follower stays where they were
-        follows.unfollow(row.follower, origin)
-        moved += 1
-    return moved

@@ -1,6 +1,14 @@
 """Hooks other apps register from their AppConfig.ready() (dependencies point one way)."""
 
+from __future__ import annotations
+
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from accounts.models import User
 
 # Functions user -> {counter name: int} merged into the own Account's counters
 # (e.g. conversations adds `unread_conversation_count`).
@@ -16,3 +24,31 @@ source_readers: list[Callable] = []
 # Functions (viewer, accounts) -> {account pk: {Relationship field: value}} merged into each
 # Relationship, in a fixed number of queries for the batch (domain_blocks: domain_blocking).
 relationship_parts: list[Callable] = []
+
+# Functions user -> None that remove what a deleted account left in another app; run by
+# accounts.security.remove_account_data, in registration order, each safe to run again.
+account_data_removers: list[Callable] = []
+
+
+class Relationships(Protocol):
+    """What accounts asks of the relationships app (which depends on accounts)."""
+
+    def relationship_map(self, viewer: User | None, accounts: list[User]) -> dict: ...
+
+    def is_following(self, follower: User, followed: User) -> bool: ...
+
+    def followers(self, user: User) -> QuerySet: ...
+
+    def end_follows_of(self, user: User) -> None: ...
+
+    def move_followers(self, origin: User, target: User) -> int: ...
+
+
+# Set by relationships.apps.RelationshipsConfig.ready().
+relationships: Relationships | None = None
+
+
+def get_relationships() -> Relationships:
+    if relationships is None:
+        raise RuntimeError("the relationships app is not installed")
+    return relationships

@@ -9,10 +9,10 @@ import re
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.db.models import Q
 from oauth2_provider.models import AccessToken, Grant, RefreshToken
 
-from accounts.models import BackupCode, Block, Endorsement, Follow, Mute, User
+from accounts import registry
+from accounts.models import User
 from core.exceptions import ApiError, NotFound
 
 CONFIRM_SALT = "pleroma_py.confirm_email"
@@ -92,7 +92,6 @@ def purge_profile(user: User) -> None:
 def remove_account_data(user: User) -> bool:
     """Remove what a deleted account left behind; safe to run again after a crash.
     True when the work is complete."""
-    from accounts import follows
     from statuses.models import EmojiReaction, Favourite, MediaAttachment, Status
     from statuses.services import delete_status, unfavourite
 
@@ -109,14 +108,9 @@ def remove_account_data(user: User) -> bool:
     for favourite in Favourite.objects.filter(account=user).select_related("status").iterator(chunk_size=CHUNK):
         unfavourite(user, favourite.status)
     EmojiReaction.objects.filter(account=user).delete()
-    for row in Follow.objects.filter(Q(follower=user) | Q(followed=user)).select_related(
-            "follower", "followed").iterator(chunk_size=CHUNK):
-        follows.unfollow(row.follower, row.followed)
-    Block.objects.filter(Q(blocker=user) | Q(blocked=user)).delete()
-    Mute.objects.filter(Q(muter=user) | Q(muted=user)).delete()
-    Endorsement.objects.filter(Q(owner=user) | Q(account=user)).delete()
+    for remove in registry.account_data_removers:  # relationships, MFA devices and codes
+        remove(user)
     _remove_notifications(user)
-    _remove_mfa(user)
     User.objects.filter(pk=user.pk).update(followers_count=0, following_count=0, statuses_count=0)
     if not user.is_confirmed or not user.is_approved:
         # Never onboarded: nothing to reserve (pleroma-accounts 6).
@@ -125,16 +119,11 @@ def remove_account_data(user: User) -> bool:
 
 
 def _remove_notifications(user: User) -> None:
+    from django.db.models import Q
+
     from notifications.models import Notification
 
     Notification.objects.filter(Q(user=user) | Q(account=user)).delete()
-
-
-def _remove_mfa(user: User) -> None:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    TOTPDevice.objects.filter(user=user).delete()
-    BackupCode.objects.filter(user=user).delete()
 
 
 # --- deactivation ---------------------------------------------------------------------------
@@ -151,10 +140,7 @@ def disable_account(user: User) -> None:
 
 def drop_local_follows(user: User) -> None:
     """End the follows (and requests) a deactivated account made; idempotent."""
-    from accounts import follows
-
-    for row in Follow.objects.filter(follower=user).select_related("followed").iterator(chunk_size=CHUNK):
-        follows.unfollow(user, row.followed)
+    registry.get_relationships().end_follows_of(user)
 
 
 # --- e-mail ---------------------------------------------------------------------------------

@@ -27,9 +27,9 @@ def image_url(field, default: str | None) -> str | None:
 
 def relationships_for(viewer, accounts) -> dict:
     """The viewer's Relationship with each account, in a fixed number of queries."""
-    from accounts.relationships import relationship_map
+    from accounts.registry import get_relationships
 
-    return relationship_map(viewer, accounts)
+    return get_relationships().relationship_map(viewer, accounts)
 
 
 def render_account(user: User, viewer=None, relationship: dict | None = None,
@@ -156,11 +156,10 @@ def _privileges(user: User) -> list[str]:
 
 def own_counts(user: User) -> dict:
     """The owner-only counters of verify_credentials (a few COUNT queries)."""
-    from accounts.models import Follow
     from accounts.registry import own_counters
 
     counts = {
-        "follow_requests_count": Follow.objects.filter(followed=user, state=Follow.State.PENDING).count(),
+        "follow_requests_count": 0,  # relationships counts them
         "unread_notifications_count": user.notifications.filter(is_seen=False).count(),
         "unread_conversation_count": 0,
     }

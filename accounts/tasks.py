@@ -1,4 +1,4 @@
-"""Celery tasks of accounts: imports, account deletion and deactivation, moves, mail.
+"""Celery tasks of accounts: account deletion and deactivation, moves, mail.
 
 Each takes ids, reloads its rows, returns early when there is nothing (left) to do, and
 is safe to run again: a worker that dies mid-task leaves work a second run finishes.
@@ -9,20 +9,9 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import OperationalError
 
-from accounts.models import Import, User
+from accounts.models import User
 
 TRANSIENT = (OperationalError,)
-
-
-@shared_task(queue="imports", acks_late=True, max_retries=5, autoretry_for=TRANSIENT, retry_backoff=True)
-def run_import(import_id: str) -> None:
-    """Follow, block or mute the accounts of one import; items already done are skipped."""
-    from accounts import imports
-
-    batch = Import.objects.filter(pk=import_id).first()
-    if batch is None:
-        return
-    imports.run_import(batch)
 
 
 @shared_task(queue="default", acks_late=True, max_retries=5, autoretry_for=TRANSIENT, retry_backoff=True)
@@ -48,12 +37,12 @@ def drop_local_follows(user_id: str) -> None:
 @shared_task(queue="default", acks_late=True, max_retries=5, autoretry_for=TRANSIENT, retry_backoff=True)
 def move_followers(origin_id: str, target_id: str) -> None:
     """Move the local followers of a moved account to its new account."""
-    from accounts import moves
+    from accounts import registry
 
     origin = User.objects.filter(pk=origin_id).first()
     target = User.objects.filter(pk=target_id, is_active=True, is_deleted=False).first()
     if origin is not None and target is not None:
-        moves.move_followers(origin, target)
+        registry.get_relationships().move_followers(origin, target)
 
 
 @shared_task(queue="mail", acks_late=True, max_retries=5, autoretry_for=(OSError,), retry_backoff=True)

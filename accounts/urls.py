@@ -1,17 +1,8 @@
 from django.urls import path
 
-from accounts.authorize import authorize
-from accounts.oauth import AppViewSet, TokenViewSet
 from accounts.views import AccountViewSet
 
 urlpatterns = [
-    # OAuth applications and tokens
-    path("api/v1/apps", AppViewSet.as_view({"post": "create"})),
-    path("api/v1/apps/verify_credentials", AppViewSet.as_view({"get": "verify_credentials"})),
-    path("oauth/token", TokenViewSet.as_view({"post": "token"})),
-    path("oauth/revoke", TokenViewSet.as_view({"post": "revoke"})),
-    path("oauth/mfa/challenge", TokenViewSet.as_view({"post": "mfa_challenge"})),
-    path("oauth/authorize", authorize),
     # accounts
     path("api/v1/accounts", AccountViewSet.as_view({"post": "create"})),
     path("api/v1/accounts/verify_credentials", AccountViewSet.as_view({"get": "verify_credentials"})),

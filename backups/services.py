@@ -90,8 +90,8 @@ class _Progress:
 
 
 def _write_contents(writer: archive.ArchiveWriter, user) -> None:
-    from accounts.models import Follow
     from bookmarks.models import Bookmark
+    from relationships.models import Follow
     from statuses.models import Favourite, MediaAttachment, Mention, Status, StatusTag
 
     author_id = ast.actor_id(user.nickname)

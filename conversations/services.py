@@ -7,10 +7,11 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Block, User
+from accounts.models import User
 from conversations.models import Conversation, Participation, ParticipationRecipient
 from core import ids
 from core.exceptions import NotFound
+from relationships.models import Block
 
 UNKNOWN = "Unknown conversation id"
 MAX_ID = (1 << 63) - 1

@@ -12,7 +12,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
 
-from accounts.models import Block, Follow, User
+from accounts.models import User
+from relationships.models import Block, Follow
 
 EXACT = 9001.0
 

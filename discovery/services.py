@@ -9,10 +9,11 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from oauth2_provider.models import AccessToken
 
-from accounts.models import Block, Follow, User
+from accounts.models import User
 from core import ids
 from core.exceptions import NotFound, Unprocessable
 from discovery.models import DismissedSuggestion
+from relationships.models import Block, Follow
 from statuses.models import Hashtag, Status, StatusTag
 
 TREND_DAYS = 7

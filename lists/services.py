@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from accounts.models import Follow, User
+from accounts.models import User
 from core import ids
 from core.exceptions import NotFound, Unprocessable
 from lists.models import List, ListMember
+from relationships.models import Follow
 
 TITLE_MAX = 255
 LISTS_MAX = 100  # per owner, as a bound on what one account may create

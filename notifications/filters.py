@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from accounts.follows import active_mutes
-from accounts.models import Block, Follow
+from relationships.follows import active_mutes
+from relationships.models import Block, Follow
 
 # Types only sent when a client asks for them by name (mastodon-base 2.10).
 OPT_IN_TYPES = frozenset({"pleroma:chat_mention"})

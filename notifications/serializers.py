@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from accounts.follows import active_mutes
 from core import ids
 from core.renderers import format_datetime
+from relationships.follows import active_mutes
 
 # Types whose entity carries the status concerned.
 STATUS_TYPES = frozenset({

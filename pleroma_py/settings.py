@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "core",
     "accounts",
+    "oauth",
+    "relationships",
     "statuses",
     "notifications",
     "emoji",

@@ -8,8 +8,9 @@ from django.views.static import serve
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("oauth.urls")),
     path("", include("accounts.urls")),
-    path("", include("accounts.relationship_urls")),
+    path("", include("relationships.urls")),
     path("", include("accounts.pleroma_urls")),
     path("", include("statuses.urls")),
     path("", include("notifications.urls")),

@@ -19,21 +19,21 @@ PUBLIC_VISIBILITIES = ("public", "unlisted", "local")
 
 def followed_ids(viewer):
     """Subquery: ids of the accounts `viewer` follows (accepted follows only)."""
-    from accounts.models import Follow
+    from relationships.models import Follow
 
     return Follow.objects.filter(follower=viewer, state=Follow.State.ACCEPTED).values("followed_id")
 
 
 def blocked_ids(viewer):
     """Subqueries: accounts the viewer blocks, and accounts that block the viewer."""
-    from accounts.models import Block
+    from relationships.models import Block
 
     return (Block.objects.filter(blocker=viewer).values("blocked_id"),
             Block.objects.filter(blocked=viewer).values("blocker_id"))
 
 
 def muted_ids(viewer):
-    from accounts.follows import active_mutes  # mutes in force (timed ones expire)
+    from relationships.follows import active_mutes  # mutes in force (timed ones expire)
 
     return active_mutes().filter(muter=viewer).values("muted_id")
 

@@ -120,7 +120,7 @@ def hidden_accounts(viewer, *, with_muted: bool = False) -> Q | None:
     (subqueries: no query of its own), or None for anonymous viewers."""
     if viewer is None:
         return None
-    from accounts.models import Block, Mute
+    from relationships.models import Block, Mute
 
     hidden = Q(account_id__in=Block.objects.filter(blocker=viewer).values("blocked_id"))
     if not with_muted:

@@ -11,10 +11,11 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from accounts.models import Follow, User
+from accounts.models import User
 from core import ids, markup
 from core.exceptions import NotFound, Unprocessable
 from notifications.services import notify
+from relationships.models import Follow
 from statuses import registry
 from statuses.models import (
     Hashtag,

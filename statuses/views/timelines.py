@@ -11,13 +11,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from accounts.models import Follow, User
+from accounts.models import User
 from accounts.serializers import AccountSerializer
 from accounts.views import get_account
 from core import ids, pagination, render_cache
 from core.exceptions import NotFound
 from core.openapi import ERRORS, PAGINATION_PARAMETERS
 from core.views import ApiViewSet
+from relationships.models import Follow
 from statuses import rendering, timelines
 from statuses.inputs import SearchInput
 from statuses.models import Hashtag, Status

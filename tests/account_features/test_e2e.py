@@ -8,7 +8,8 @@ import pyotp
 from rest_framework.test import APIClient
 
 from accounts import services
-from accounts.models import Follow, Import, User
+from accounts.models import User
+from relationships.models import Follow, Import
 from statuses import services as status_services
 from statuses.models import Status
 from tests.factories import PASSWORD, AppFactory, UserFactory
@@ -25,7 +26,7 @@ class TestImportThroughAWorker:
     """POST /api/pleroma/follow_import with a real worker"""
 
     def test_the_worker_follows_and_a_second_run_changes_nothing(self, celery_worker_process):
-        from accounts import tasks
+        from relationships import tasks
 
         importer = UserFactory()
         targets = [UserFactory(nickname=f"t{i}") for i in range(3)]

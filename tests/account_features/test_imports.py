@@ -2,7 +2,7 @@
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.models import Block, Follow, Import, ImportItem, Mute
+from relationships.models import Block, Follow, Import, ImportItem, Mute
 from tests.factories import UserFactory
 
 
@@ -57,7 +57,7 @@ class TestFollowImport:
         ]
 
     def test_running_the_task_again_changes_nothing(self, api):
-        from accounts import tasks
+        from relationships import tasks
 
         client = api(scopes=["follow"])
         target = UserFactory(nickname="target")

@@ -8,7 +8,7 @@ import pyotp
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import BackupCode
+from oauth.models import BackupCode
 from tests.factories import PASSWORD, AppFactory
 
 

@@ -7,8 +7,9 @@ import json
 import pytest
 from PIL import Image
 
-from accounts import captcha, follows
+from accounts import captcha
 from accounts.models import Scrobble
+from relationships import follows
 from tests.factories import AppFactory
 
 

@@ -1,8 +1,9 @@
 """Aliases and moves between accounts of this server (two-server tests: test_e2e.py)."""
 
-from accounts import follows
-from accounts.models import Follow, RemoteActor, User
+from accounts.models import RemoteActor, User
 from notifications.models import Notification
+from relationships import follows
+from relationships.models import Follow
 from tests.factories import PASSWORD, UserFactory
 
 

@@ -5,7 +5,8 @@ import re
 from oauth2_provider.models import AccessToken
 
 from accounts import services
-from accounts.models import Follow, User
+from accounts.models import User
+from relationships.models import Follow
 from statuses import services as status_services
 from statuses.models import Favourite, Status
 from tests.factories import PASSWORD, AppFactory, UserFactory
@@ -21,7 +22,7 @@ class TestDeleteAccount:
         status_services.create_status(user, text="mine")
         liked = status_services.create_status(friend, text="theirs")
         status_services.favourite(user, liked)
-        from accounts import follows
+        from relationships import follows
 
         follows.follow(user, friend)
         follows.follow(friend, user)

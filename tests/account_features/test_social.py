@@ -1,8 +1,9 @@
 """Subscriptions, endorsements, an account's favourites, notification settings."""
 
-from accounts import follows
-from accounts.models import Block, Endorsement, Follow, User
+from accounts.models import User
 from notifications.models import Notification
+from relationships import follows
+from relationships.models import Block, Endorsement, Follow
 from statuses import services as status_services
 from tests.factories import UserFactory
 

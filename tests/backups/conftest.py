@@ -11,8 +11,8 @@ import pytest
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from accounts.follows import follow
 from bookmarks.models import Bookmark
+from relationships.follows import follow
 from statuses import services as status_services
 from statuses.models import MediaAttachment, Status
 from tests.factories import UserFactory

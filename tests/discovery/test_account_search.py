@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.models import Block, Follow
+from relationships.models import Block, Follow
 from tests.factories import UserFactory
 
 

@@ -7,9 +7,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from accounts.models import Block, Follow
 from core import ids
 from discovery.models import DismissedSuggestion
+from relationships.models import Block, Follow
 from statuses import services as status_services
 from tests.factories import UserFactory
 

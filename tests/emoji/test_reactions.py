@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import Block, Mute
 from core import ids
 from notifications.models import Notification
+from relationships.models import Block, Mute
 from statuses import services as statuses
 from statuses.models import EmojiReaction
 from tests.factories import UserFactory

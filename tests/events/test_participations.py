@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.models import Block
 from core import ids
 from events import services
 from events.models import Participation
 from notifications.models import Notification
+from relationships.models import Block
 from statuses.models import Status
 from tests.factories import StatusFactory, UserFactory
 

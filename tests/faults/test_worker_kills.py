@@ -7,7 +7,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts import services
-from accounts.models import Follow, Import, ImportItem, User
+from accounts.models import User
+from relationships.models import Follow, Import, ImportItem
 from tests.factories import AppFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.models import Follow
 from core import ids
 from lists.models import List, ListMember
+from relationships.models import Follow
 from statuses import services
 from tests.factories import UserFactory
 
@@ -93,7 +93,7 @@ class TestListTimeline:
         services.create_status(member, text="muted")
         Follow.objects.filter(follower=client.user, followed=other_member).delete()
         services.create_status(other_member, text="no longer followed")
-        from accounts.models import Mute
+        from relationships.models import Mute
         Mute.objects.create(muter=client.user, muted=member)
         assert id_list(timeline(client, lst)) == []
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.models import Follow
 from core import ids
 from lists.models import List, ListMember
+from relationships.models import Follow
 from tests.factories import UserFactory
 
 

@@ -4,10 +4,10 @@ import re
 
 import pytest
 
-from accounts import follows
 from core import ids
 from notifications.models import Notification
 from notifications.services import notify
+from relationships import follows
 from tests.factories import StatusFactory, UserFactory
 
 

@@ -6,10 +6,10 @@ import re
 import pytest
 from django.utils import timezone
 
-from accounts import follows
-from accounts.models import Follow
 from core import ids
 from notifications.models import Notification
+from relationships import follows
+from relationships.models import Follow
 from tests.factories import UserFactory
 
 
@@ -172,7 +172,7 @@ class TestMutes:
 
     def test_expired_mutes_are_not_listed(self, client):
         follows.mute(client.user, UserFactory(), expires_in=60)
-        from accounts.models import Mute
+        from relationships.models import Mute
 
         Mute.objects.update(expires_at=timezone.now())
         assert client.get("/api/v1/mutes").json() == []

@@ -6,10 +6,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from accounts import follows
-from accounts.models import AccountNote, Block, Follow, Mute
 from core import ids
 from notifications.models import Notification
+from relationships import follows
+from relationships.models import AccountNote, Block, Follow, Mute
 from tests.factories import UserFactory
 
 RELATIONSHIP_KEYS = {

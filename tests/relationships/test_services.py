@@ -1,14 +1,14 @@
-"""Rules of accounts.follows that the HTTP routes cannot reach directly."""
+"""Rules of relationships.follows that the HTTP routes cannot reach directly."""
 
 import datetime
 
 import pytest
 from django.utils import timezone
 
-from accounts import follows
-from accounts.models import Block, Follow, Mute
 from core.exceptions import ApiError
 from notifications.models import Notification
+from relationships import follows
+from relationships.models import Block, Follow, Mute
 from tests.factories import UserFactory
 
 

@@ -5,7 +5,7 @@ import io
 import pytest
 from PIL import Image
 
-from accounts.models import Follow
+from relationships.models import Follow
 from statuses import services
 
 

@@ -7,10 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from accounts.models import Follow
 from core import ids, render_cache
 from emoji import registry
 from emoji.models import Emoji, EmojiPack
+from relationships.models import Follow
 from statuses import services
 from statuses.entities import base_entries
 from statuses.models import Status

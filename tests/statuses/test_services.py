@@ -2,8 +2,8 @@
 
 import pytest
 
-from accounts.models import Follow
 from notifications.models import Notification
+from relationships.models import Follow
 from statuses import services
 from statuses.models import Status
 from statuses.serializers import StatusSerializer
@@ -79,7 +79,7 @@ def test_reblogs_of_invisible_originals_are_hidden():
     alice, bob, carol = UserFactory(), UserFactory(), UserFactory()
     original = services.create_status(alice, text="public")
     boost = services.reblog(bob, original)
-    from accounts.models import Block
+    from relationships.models import Block
 
     Block.objects.create(blocker=alice, blocked=carol)
     assert Status.objects.visible_to(None).filter(pk=boost.pk).exists()

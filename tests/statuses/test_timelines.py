@@ -5,8 +5,8 @@ import re
 import pytest
 from django.db import connection
 
-from accounts.models import Block, Mute
 from core import ids
+from relationships.models import Block, Mute
 from statuses import services
 from statuses.models import MediaAttachment, Status
 from tests.factories import UserFactory

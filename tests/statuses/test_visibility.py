@@ -2,8 +2,8 @@
 
 import pytest
 
-from accounts.models import Block
 from core import ids
+from relationships.models import Block
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,9 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from accounts.models import App, Follow, User
+from accounts.models import App, User
 from bookmarks.models import Bookmark
+from relationships.models import Follow
 from statuses.models import EmojiReaction, Favourite, MediaAttachment, Mention, Status, StatusContext
 
 BATCH = 5000

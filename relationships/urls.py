@@ -1,8 +1,15 @@
-"""Relationships: follow, block, mute, follow requests, lists of accounts."""
+"""Relationships: follow, block, mute, follow requests, lists of accounts, subscriptions,
+endorsements, imports.
+
+Pleroma routes are written once under /api/v1/pleroma; core.middleware serves the
+/api/pleroma spelling from the same lines.
+"""
 
 from django.urls import path
 
-from accounts.relationship_views import AccountListViewSet, FollowRequestViewSet, RelationshipViewSet
+from relationships.views import AccountListViewSet, FollowRequestViewSet, RelationshipViewSet
+from relationships.views.imports import ImportViewSet
+from relationships.views.social import EndorsementViewSet, SubscriptionViewSet
 
 urlpatterns = [
     # relationships with one account
@@ -25,4 +32,17 @@ urlpatterns = [
     path("api/v1/follow_requests", FollowRequestViewSet.as_view({"get": "list"})),
     path("api/v1/follow_requests/<str:pk>/authorize", FollowRequestViewSet.as_view({"post": "authorize"})),
     path("api/v1/follow_requests/<str:pk>/reject", FollowRequestViewSet.as_view({"post": "reject"})),
+    # subscriptions and endorsements
+    path("api/v1/pleroma/accounts/<str:pk>/subscribe", SubscriptionViewSet.as_view({"post": "subscribe"})),
+    path("api/v1/pleroma/accounts/<str:pk>/unsubscribe", SubscriptionViewSet.as_view({"post": "unsubscribe"})),
+    path("api/v1/pleroma/accounts/<str:pk>/endorsements", EndorsementViewSet.as_view({"get": "of_account"})),
+    path("api/v1/accounts/<str:pk>/pin", EndorsementViewSet.as_view({"post": "pin"})),
+    path("api/v1/accounts/<str:pk>/unpin", EndorsementViewSet.as_view({"post": "unpin"})),
+    path("api/v1/endorsements", EndorsementViewSet.as_view({"get": "own"})),
+    # imports
+    path("api/v1/pleroma/follow_import", ImportViewSet.as_view({"post": "follow_import"})),
+    path("api/v1/pleroma/blocks_import", ImportViewSet.as_view({"post": "blocks_import"})),
+    path("api/v1/pleroma/mutes_import", ImportViewSet.as_view({"post": "mutes_import"})),
+    path("api/v1/pleroma/imports", ImportViewSet.as_view({"get": "list"})),
+    path("api/v1/pleroma/imports/<str:pk>", ImportViewSet.as_view({"get": "retrieve"})),
 ]

@@ -153,7 +153,7 @@ class TokenViewSet(ApiViewSet):
         if refusal is not None:
             raise refusal
         scopes = services.grantable_scopes(app, requested)
-        from accounts import mfa
+        from oauth import mfa
 
         if mfa.is_enabled(user):
             raise mfa.challenge_required(user, app, scopes)
@@ -206,8 +206,8 @@ class TokenViewSet(ApiViewSet):
                    responses={200: TokenResponse, 400: ERRORS[400], 429: ERRORS[400]}, auth=[])
     def mfa_challenge(self, request):
         """POST /oauth/mfa/challenge: every failure is 400 `Invalid code` (pleroma-accounts 9.3)."""
-        from accounts import mfa
         from accounts.models import User
+        from oauth import mfa
 
         params = request_params(request)
         invalid = ApiError("Invalid code", status=400)

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 
-from accounts import follows
-from accounts.models import Block, Follow, User
-from accounts.relationship_views.actions import ACCOUNT_ID, FOLLOW
-from accounts.relationship_views.serializers import (
-    MutedAccountSerializer,
-    RelationshipSchema,
-    RelationshipSerializer,
-)
+from accounts.models import User
 from accounts.serializers import AccountSerializer
 from accounts.views import AccountSchema, get_account
 from core.openapi import ERRORS, PAGINATION_PARAMETERS
 from core.views import ApiViewSet
+from relationships import follows
+from relationships.models import Block, Follow
+from relationships.views.actions import ACCOUNT_ID, FOLLOW
+from relationships.views.serializers import (
+    MutedAccountSerializer,
+    RelationshipSchema,
+    RelationshipSerializer,
+)
 
 WITH_RELATIONSHIPS = OpenApiParameter("with_relationships", bool,
                                       description="Fill pleroma.relationship for the viewer")

@@ -8,12 +8,13 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_protect
 
-from accounts import mfa, services
+from accounts import services
 from accounts.models import App
 from core import ratelimit
 from core import scopes as scope_rules
 from core.authentication import find_user_by_login, set_token_cookie
 from core.exceptions import ApiError
+from oauth import mfa
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
 

@@ -15,8 +15,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import BackupCode, User
+from accounts.models import User
 from core.exceptions import ApiError
+from oauth.models import BackupCode
 
 MFA_TOKEN_SALT = "pleroma_py.mfa_token"
 MFA_TOKEN_MAX_AGE = 300  # Pleroma's mfa_token lifetime
@@ -160,3 +161,9 @@ def disable(user: User) -> None:
     """Turn MFA off: the TOTP device goes; backup codes stay, as in Pleroma."""
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
+
+
+def remove_devices(user: User) -> None:
+    """A deleted account's authenticator devices and backup codes."""
+    TOTPDevice.objects.filter(user=user).delete()
+    BackupCode.objects.filter(user=user).delete()

@@ -11,9 +11,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts import follows, remote
-from accounts.models import Block, Follow, Import, ImportItem, User
+from accounts import remote
+from accounts.models import User
 from core.exceptions import ApiError, BadRequest
+from relationships import follows
+from relationships.models import Block, Follow, Import, ImportItem
 
 MAX_ENTRIES = 20_000
 MAX_BYTES = 2_000_000
@@ -49,7 +51,7 @@ def read_list(value) -> str:
 
 def request_import(user: User, kind: str, text: str) -> Import:
     """Record an import and queue the task that performs it."""
-    from accounts import tasks
+    from relationships import tasks
 
     identifiers = parse_list(text)
     if len(identifiers) > MAX_ENTRIES:

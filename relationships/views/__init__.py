@@ -1,6 +1,6 @@
 """Relationship endpoints: follow, block, mute, notes, follow requests, account lists."""
 
-from accounts.relationship_views.actions import RelationshipViewSet
-from accounts.relationship_views.lists import AccountListViewSet, FollowRequestViewSet
+from relationships.views.actions import RelationshipViewSet
+from relationships.views.lists import AccountListViewSet, FollowRequestViewSet
 
 __all__ = ["AccountListViewSet", "FollowRequestViewSet", "RelationshipViewSet"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
-from accounts.relationships import relationship_map
 from accounts.serializers import AccountSerializer
 from core.renderers import format_datetime
+from relationships.entity import relationship_map
 
 RELATIONSHIP_FIELDS = {
     "id": serializers.CharField(), "following": serializers.BooleanField(),

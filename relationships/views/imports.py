@@ -7,14 +7,14 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from accounts import imports
 from accounts.feature_views.common import require
-from accounts.models import Import
 from core import ids
 from core.exceptions import NotFound
 from core.openapi import ERRORS, PAGINATION_PARAMETERS
 from core.renderers import format_datetime
 from core.views import ApiViewSet
+from relationships import imports
+from relationships.models import Import
 
 ImportInput = inline_serializer("ImportListInput", fields={
     "list": serializers.CharField(help_text="The list, or an uploaded file (Mastodon CSV or "

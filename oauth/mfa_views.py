@@ -6,12 +6,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from accounts import mfa, security
+from accounts import security
 from accounts.feature_views.common import text
 from core import ratelimit
 from core.exceptions import ApiError, BadRequest
 from core.openapi import ERRORS, error
 from core.views import ApiViewSet
+from oauth import mfa
 
 METHOD = OpenApiParameter("method", str, OpenApiParameter.PATH, enum=["totp"])
 SettingsSchema = inline_serializer("MfaSettings", fields={"settings": inline_serializer(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from accounts import registry
-from accounts.follows import active_mutes
-from accounts.models import AccountNote, Block, Endorsement, Follow, Mute
 from core import ids
+from relationships.follows import active_mutes
+from relationships.models import AccountNote, Block, Endorsement, Follow, Mute
 
 
 def relationship_map(viewer, accounts) -> dict:
@@ -19,7 +19,7 @@ def relationship_map(viewer, accounts) -> dict:
     incoming = {f.follower_id: f for f in Follow.objects.filter(followed=viewer, follower_id__in=pks)}
     blocks = Block.objects.filter(blocker=viewer, blocked_id__in=pks).values_list("blocked_id", flat=True)
     blocked_by = Block.objects.filter(blocked=viewer, blocker_id__in=pks).values_list("blocker_id", flat=True)
-    # expired timed mutes count as none (accounts.follows.active_mutes)
+    # expired timed mutes count as none (relationships.follows.active_mutes)
     mutes = {m.muted_id: m for m in active_mutes().filter(muter=viewer, muted_id__in=pks)}
     endorsed = set(Endorsement.objects.filter(owner=viewer, account_id__in=pks).values_list("account_id", flat=True))
     notes = dict(AccountNote.objects.filter(owner=viewer, account_id__in=pks).values_list("account_id", "comment"))

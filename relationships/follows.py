@@ -18,8 +18,9 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from accounts.models import Block, Follow, Mute, User
+from accounts.models import User
 from core.exceptions import BadRequest, Forbidden
+from relationships.models import Block, Follow, Mute
 
 
 def active_mutes() -> QuerySet[Mute]:
@@ -216,7 +217,7 @@ def purge_expired_mutes() -> int:
 
 def set_note(owner: User, account: User, comment: str) -> None:
     """Save the owner's private note on `account` (an empty comment clears it)."""
-    from accounts.models import AccountNote
+    from relationships.models import AccountNote
 
     with transaction.atomic():
         if comment:

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 
-from accounts import follows
 from accounts.models import User
-from accounts.relationship_views.inputs import FollowInput, MuteInput, NoteInput
-from accounts.relationship_views.serializers import (
-    RelationshipListSchema,
-    RelationshipSchema,
-    RelationshipSerializer,
-)
 from accounts.views import get_account
 from core import ids
 from core.openapi import ERRORS
 from core.params import get_list
 from core.views import ApiViewSet
+from relationships import follows
+from relationships.views.inputs import FollowInput, MuteInput, NoteInput
+from relationships.views.serializers import (
+    RelationshipListSchema,
+    RelationshipSchema,
+    RelationshipSerializer,
+)
 
 FOLLOW = ["follow", "write:follows"]
 BLOCK = ["follow", "write:blocks"]
