@@ -21,7 +21,7 @@ urlpatterns = [
     path("api/v1/suggestions/<str:pk>", SuggestionViewSet.as_view({"delete": "dismiss"})),
     path("api/v2/suggestions", SuggestionViewSet.as_view({"get": "v2"})),
     # trends (/api/v1/trends is Mastodon's older name of trends/tags)
-    path("api/v1/trends", TrendViewSet.as_view({"get": "tags"})),
+    path("api/v1/trends", TrendViewSet.as_view({"get": "legacy_tags"})),
     path("api/v1/trends/tags", TrendViewSet.as_view({"get": "tags"})),
     path("api/v1/trends/statuses", TrendViewSet.as_view({"get": "statuses"})),
     path("api/v1/trends/links", TrendViewSet.as_view({"get": "links"})),

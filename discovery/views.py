@@ -138,6 +138,11 @@ class TrendViewSet(ApiViewSet):
         return self.render(services.trending_tags(limit=min(data["limit"], 20), offset=data["offset"]),
                            TagSerializer)
 
+    @extend_schema(summary="Trending hashtags (Mastodon's older path of trends/tags)", parameters=OFFSET_PARAMETERS,
+                   responses={200: type(TagSchema)(many=True), 400: ERRORS[400]})
+    def legacy_tags(self, request):
+        return self.tags(request)
+
     @extend_schema(summary="Public posts of this week with the most favourites and reblogs",
                    parameters=OFFSET_PARAMETERS, responses={200: StatusSerializer(many=True), 400: ERRORS[400]})
     def statuses(self, request):

@@ -10,7 +10,8 @@ from core.views import ApiViewSet, empty_response
 from domain_blocks import services
 from domain_blocks.models import DomainBlock
 
-DomainList = OpenApiResponse({"type": "array", "items": {"type": "string"}}, description="Blocked domains")
+# `list` actions are documented as arrays of the response given: this is one domain.
+DomainItem = OpenApiResponse({"type": "string"}, description="Blocked domains")
 Empty = OpenApiResponse({"type": "object", "maxProperties": 0}, description="Empty object")
 
 
@@ -33,7 +34,7 @@ class DomainBlockViewSet(ApiViewSet):
     serializer_class = DomainSerializer
 
     @extend_schema(summary="Domains the caller blocks (newest first)", parameters=PAGINATION_PARAMETERS,
-                   responses={200: DomainList, 403: ERRORS[403]})
+                   responses={200: DomainItem, 403: ERRORS[403]})
     def list(self, request):
         return self.render_page(DomainBlock.objects.filter(user=self.viewer), maximum=200, default=100)
 

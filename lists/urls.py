@@ -8,7 +8,7 @@ urlpatterns = [
     # lists
     path("api/v1/lists", ListViewSet.as_view({"get": "list", "post": "create"})),
     path("api/v1/lists/<str:pk>",
-         ListViewSet.as_view({"get": "retrieve", "put": "update", "patch": "update", "delete": "destroy"})),
+         ListViewSet.as_view({"get": "retrieve", "put": "update", "delete": "destroy"})),
     path("api/v1/accounts/<str:pk>/lists", ListViewSet.as_view({"get": "account_lists"})),
     # accounts on a list
     path("api/v1/lists/<str:pk>/accounts",

@@ -48,14 +48,20 @@ def _statuses(reporter: User, target: User, status_ids: list[str]) -> list[Statu
     return found
 
 
+RULE_ID_MAX = 2**31 - 1  # the column's range: larger numbers name no rule
+
+
 def _rules(rule_ids: list) -> list[Rule]:
+    unknown = Unprocessable("Validation failed: Rule ids must be rules of this server")
     try:
         pks = list(dict.fromkeys(int(r) for r in rule_ids))
     except (TypeError, ValueError):
-        raise Unprocessable("Validation failed: Rule ids must be rules of this server") from None
+        raise unknown from None
+    if any(not 0 < pk <= RULE_ID_MAX for pk in pks):
+        raise unknown
     rules = list(Rule.objects.filter(pk__in=pks))
     if len(rules) != len(pks):
-        raise Unprocessable("Validation failed: Rule ids must be rules of this server")
+        raise unknown
     return rules
 
 

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from core.exceptions import ApiError
-from core.openapi import ERRORS
+from core.openapi import ERRORS, one
 from core.views import ApiViewSet
 from reports import services
 from reports.models import Report, Rule
@@ -33,8 +33,9 @@ AdminReportSchema = inline_serializer("AdminReport", fields={
     "notes": serializers.ListField(), "rules": serializers.ListField()})
 AdminReportPage = inline_serializer("AdminReportPage", fields={
     "totals": serializers.IntegerField(), "reports": type(AdminReportSchema)(many=True)})
-RuleList = OpenApiResponse({"type": "array", "items": {"type": "object", "properties": {
-    "id": {"type": "string"}, "text": {"type": "string"}, "hint": {"type": "string"}}}},
+# `list` actions are documented as arrays of the response given: this is one rule.
+RuleItem = OpenApiResponse({"type": "object", "properties": {
+    "id": {"type": "string"}, "text": {"type": "string"}, "hint": {"type": "string"}}},
     description="The instance's rules")
 
 
@@ -55,7 +56,7 @@ class ReportViewSet(ApiViewSet):
 class RuleViewSet(ApiViewSet):
     """GET /api/v1/instance/rules"""
 
-    @extend_schema(summary="The instance's rules", responses={200: RuleList})
+    @extend_schema(summary="The instance's rules", responses={200: RuleItem})
     def list(self, request):
         return Response([render_rule(rule) for rule in Rule.objects.all()])
 
@@ -70,7 +71,7 @@ class AdminReportViewSet(ApiViewSet):
     @extend_schema(summary="Reports, newest first (page, page_size; state filters)", parameters=[
         OpenApiParameter("state", str, enum=Report.State.values), OpenApiParameter("page", int),
         OpenApiParameter("page_size", int)],
-        responses={200: AdminReportPage, 400: ERRORS[400], 403: ERRORS[403]})
+        responses={200: one(AdminReportPage), 400: ERRORS[400], 403: ERRORS[403]})
     def list(self, request):
         data = self.validated(ListReportsInput, data=request.query_params)
         reports = Report.objects.select_related("account", "target").order_by("-id")

@@ -73,6 +73,10 @@ def home(viewer: User, params) -> tuple[str, list]:
     (the `(account, -id)` index, at most a page per author: `paginate_raw`'s markers put
     the cursor and limit inside) merged. In SQL rather than through the ORM because
     building this query cost more than running it.
+
+    Feature apps change it through statuses.registry: `home_author_filters` hold followed
+    accounts back (members of exclusive lists), `home_sources` add statuses of accounts not
+    followed (followed hashtags), and then the page is always the primary-key walk.
     """
     me = sql.uuid_literal(viewer.pk)
     follows = FOLLOWS.format(viewer=me)

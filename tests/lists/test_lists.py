@@ -44,6 +44,13 @@ class TestCreateList:
             assert response.json() == {"error": error}
         assert not List.objects.exists()
 
+    def test_refuses_more_than_a_hundred_lists(self, api):
+        client = api(scopes=["write:lists"])
+        List.objects.bulk_create([List(owner=client.user, title=f"l{i}") for i in range(100)])
+        response = client.post("/api/v1/lists", {"title": "one more"})
+        assert response.status_code == 422
+        assert response.json() == {"error": "Validation failed: You cannot have more than 100 lists"}
+
     def test_refuses_a_read_token(self, api):
         response = api(scopes=["read:lists"]).post("/api/v1/lists", {"title": "x"})
         assert response.status_code == 403

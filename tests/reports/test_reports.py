@@ -66,6 +66,7 @@ class TestCreateReport:
 
     @pytest.mark.parametrize(("data", "status"), [
         ({"comment": "x" * 1001}, 422), ({"rule_ids[]": ["999"]}, 422), ({"rule_ids[]": ["abc"]}, 422),
+        ({"rule_ids[]": ["0" * 33 + "1"]}, 422), ({"rule_ids[]": ["9" * 40]}, 422),
         ({"category": "violation"}, 422), ({"category": "rude"}, 400), ({"status_ids[]": ["junk"]}, 404)])
     def test_refuses_bad_input(self, reporter, data, status):
         response = reporter.post("/api/v1/reports", {"account_id": ids.encode(UserFactory().pk), **data})
