@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404, JsonResponse
@@ -124,6 +124,10 @@ def error_body(exc: Exception) -> tuple[int, dict]:
         return 400, {"error": str(exc.detail)}
     if isinstance(exc, drf.APIException):
         return exc.status_code, {"error": _flatten(exc.detail)}
+    if isinstance(exc, TooManyFieldsSent):  # more form fields than DATA_UPLOAD_MAX_NUMBER_FIELDS
+        return 400, {"error": "Too many parameters"}
+    if isinstance(exc, RequestDataTooBig):
+        return 413, {"error": "Request body is too large"}
     if isinstance(exc, DataError):
         # The database refused a value the input checks let through (a NUL byte in text,
         # a number out of a column's range): the client sent it, so it is bad input.

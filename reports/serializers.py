@@ -94,12 +94,12 @@ class CreateReportInput(serializers.Serializer):
 
     account_id = serializers.CharField(max_length=64)
     status_ids = StringListField(child=serializers.CharField(max_length=64), required=False, default=list,
-                                 max_length=1000)
+                                 max_length=100)
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=100_000,
                                     trim_whitespace=False)
     category = serializers.ChoiceField(choices=Report.Category.choices, required=False)
     rule_ids = StringListField(child=serializers.CharField(max_length=32), required=False, default=list,
-                               max_length=1000)
+                               max_length=100)
     forward = BooleanLikeField(default=False)
 
 
