@@ -16,6 +16,7 @@ from core.exceptions import ApiError, Forbidden
 DEFAULT_MASCOT = {
     "id": "default-mascot",
     "url": "/images/pleroma-fox-tan-smol.png",
+    "type": "image",
     "preview_url": "/images/pleroma-fox-tan-smol.png",
     "pleroma": {"mime_type": "image/png"},
 }

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from core.exceptions import Unprocessable
 from core.fields import BooleanLikeField, ClearableFileField
 
 
@@ -30,9 +29,8 @@ VISIBILITY_CHOICES = ["public", "unlisted", "private", "direct", "local"]
 
 class SourceInput(serializers.Serializer):
     """`source[privacy]`, `source[sensitive]`, `source[language]`: a JSON object `source`
-    or bracketed form keys. Other keys are refused by name (422), not ignored."""
-
-    FIELDS = ("privacy", "sensitive", "language")
+    or bracketed form keys. Keys the references do not document are ignored, as every
+    parameter nobody documents (docs/unsupported-parameters.md)."""
 
     privacy = serializers.ChoiceField(choices=VISIBILITY_CHOICES, required=False)
     sensitive = BooleanLikeField()
@@ -47,11 +45,6 @@ class SourceInput(serializers.Serializer):
                  if key.startswith("source[") and key.endswith("]")}
         return found or serializers.empty
 
-    def to_internal_value(self, data):
-        unknown = sorted(str(key) for key in data if key not in self.FIELDS) if isinstance(data, dict) else []
-        if unknown:
-            raise Unprocessable(f"Unknown parameter: source[{unknown[0]}]")
-        return super().to_internal_value(data)
 
 
 class UpdateCredentialsInput(serializers.Serializer):

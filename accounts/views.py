@@ -60,6 +60,8 @@ class AccountViewSet(ApiViewSet):
         "lookup": ["read:accounts"],
     }
     anonymous_actions = ("retrieve", "lookup")
+    # No invites.
+    unsupported_parameters = {"create": ("token",)}
     serializer_class = AccountSerializer
 
     @extend_schema(summary="Register an account", request=RegisterAccountInput,

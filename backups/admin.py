@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from backups import services
 from backups.models import Backup
 
 
@@ -10,3 +11,10 @@ class BackupAdmin(admin.ModelAdmin):
     search_fields = ("user__nickname", "file_name")
     raw_id_fields = ("user",)
     readonly_fields = ("file_name", "processed_number", "file_size", "error", "finished_at")
+
+    def delete_model(self, request, obj):
+        services.delete_backup(obj)
+
+    def delete_queryset(self, request, queryset):
+        for backup in queryset:
+            services.delete_backup(backup)

@@ -64,13 +64,22 @@ def request_backup(user) -> Backup:
     return backup
 
 
-def get_own_backup(user, file_name: str) -> Backup:
-    """user's finished backup named file_name; anything else (someone else's, unfinished,
-    unknown) is 404, so names leak nothing."""
-    backup = Backup.objects.filter(user=user, file_name=file_name, state=Backup.State.COMPLETE).first()
+def get_finished_backup(file_name: str) -> Backup:
+    """The finished backup named file_name, whoever asks: its name holds 43 random url-safe
+    characters, so the URL is the credential (Pleroma serves it from its uploads). Unfinished,
+    deleted, purged or unknown names are 404."""
+    backup = Backup.objects.filter(file_name=file_name, state=Backup.State.COMPLETE).first()
     if backup is None or not backup.path.is_file():
         raise NotFound()
     return backup
+
+
+def delete_backup(backup: Backup) -> None:
+    """Remove a backup and its archive (its URL is then 404)."""
+    with transaction.atomic():
+        Backup.objects.filter(pk=backup.pk).delete()
+        path = backup.path
+        transaction.on_commit(lambda: path.unlink(missing_ok=True))
 
 
 class _Progress:
@@ -180,7 +189,7 @@ def send_ready_mail(backup: Backup) -> bool:
     send_mail(
         subject=f"Your {settings.INSTANCE_NAME} backup is ready",
         message=(f"Hello {user.nickname},\n\nthe backup of your account you requested is ready.\n"
-                 f"Download it, signed in, from:\n{download_url(backup)}\n\n"
+                 f"Download it from:\n{download_url(backup)}\n\n"
                  f"It is kept for {purge_after_days()} days.\n"),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[user.email],

@@ -1,4 +1,5 @@
-"""Backups of the authenticated user: request one, list them, download an archive."""
+"""Backups of the authenticated user: request one, list them; download an archive by its
+unguessable URL."""
 
 from __future__ import annotations
 
@@ -24,15 +25,21 @@ BackupListSchema = type(inline_serializer("Backup", fields=BACKUP_FIELDS))(many=
 
 
 class BackupViewSet(ApiViewSet):
-    """Pleroma's user backups. Both routes need `read:backups`, creating one too (§23)."""
+    """Pleroma's user backups (§23). Creating one needs `read:backups`, as Pleroma; listing
+    needs no authentication (the seed): anonymous callers own no backups. The archive is
+    served to whoever has its URL, as Pleroma serves it from its uploads: the file name
+    carries 43 random characters and is shown only to its owner."""
 
-    scopes = {"list": ["read:backups"], "create": ["read:backups"], "download": ["read:backups"]}
+    scopes = {"list": ["read:backups"], "create": ["read:backups"]}
+    anonymous_actions = ("list",)
     serializer_class = BackupSerializer
 
     def _all(self):
+        if self.viewer is None:
+            return self.render([])
         return self.render(list(Backup.objects.filter(user=self.viewer).order_by("-created_at", "-id")))
 
-    @extend_schema(summary="List the caller's backups, newest first",
+    @extend_schema(summary="List the caller's backups, newest first (none for anonymous callers)",
                    responses={200: BackupListSchema, 403: ERRORS[403]})
     def list(self, request):
         return self._all()
@@ -43,10 +50,11 @@ class BackupViewSet(ApiViewSet):
         services.request_backup(self.viewer)
         return self._all()
 
-    @extend_schema(summary="Download a finished backup archive (its owner only)",
+    @extend_schema(summary="Download a finished backup archive by its URL (no authentication: the "
+                           "name is the secret)",
                    responses={(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY),
-                              403: ERRORS[403], 404: ERRORS[404]})
+                              404: ERRORS[404]})
     def download(self, request, file_name: str):
-        backup = services.get_own_backup(self.viewer, file_name)
+        backup = services.get_finished_backup(file_name)
         return FileResponse(backup.path.open("rb"), as_attachment=True, filename=backup.file_name,
                             content_type="application/zip")

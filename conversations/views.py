@@ -37,6 +37,7 @@ class ConversationViewSet(ApiViewSet):
     scopes = {"list": ["read:statuses"], "retrieve": ["read:statuses"], "statuses": ["read:statuses"],
               "mark_read": ["write:conversations"], "destroy": ["write:conversations"],
               "partial_update": ["write:conversations"], "read_all": ["write:conversations"]}
+    unsupported_parameters = {"statuses": ("offset",)}  # keyset pages only (core.pagination)
     serializer_class = ConversationSerializer
 
     def _page(self, queryset):

@@ -88,6 +88,7 @@ class AutoSchema(_AutoSchema):
         """Document the refusals every operation of a kind can give, whatever its view
         declares: 400 for input it cannot parse, 403 where a token is checked, 404 for ids in
         the path, 415 for a body in a media type it does not read, 429 for writes (core.ratelimit),
+        422 where the view refuses parameters it does not honour (`unsupported_parameters`),
         414 (from the HTTP server) for a request line too long."""
         responses = operation["responses"]
         parameters = operation.get("parameters", [])
@@ -102,6 +103,11 @@ class AutoSchema(_AutoSchema):
             codes.append(415)
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):
             codes.append(429)
+        action = getattr(self.view, "action", None) or ""
+        unsupported = getattr(self.view, "unsupported_parameters", {}).get(action)
+        if unsupported and "422" not in responses:
+            responses["422"] = self._get_response_for_code(
+                error(f"Unsupported parameter ({', '.join(unsupported)})"), "422")
         for code in codes:
             if str(code) not in responses:
                 responses[str(code)] = self._get_response_for_code(

@@ -50,10 +50,12 @@ class ScopePermission(BasePermission):
             return True
         if not user or not user.is_authenticated:
             raise InvalidCredentials()
-        if not has_scope:
-            raise Forbidden(f"Insufficient permissions: {' | '.join(required)}.")
+        # Pleroma's :admin_api pipeline refuses non-staff before the controller checks the
+        # token's scope (pleroma-content 1.2): a user's `admin:write` request is "not staff".
         if any(scope_rules.is_admin_scope(s) for s in required) and not (
             user.is_admin or user.is_moderator
         ):
             raise Forbidden("User is not a staff member.")
+        if not has_scope:
+            raise Forbidden(f"Insufficient permissions: {' | '.join(required)}.")
         return True

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
 from core import pagination
-from core.exceptions import NotFound
+from core.exceptions import NotFound, Unprocessable
 from core.params import request_params
 
 
@@ -25,12 +25,26 @@ class ApiMetadata(BaseMetadata):
 
 
 class ApiViewSet(GenericViewSet):
-    """Declare `scopes` per action; use `validated`, `render` and `render_page` in actions."""
+    """Declare `scopes` per action; use `validated`, `render` and `render_page` in actions.
+
+    `unsupported_parameters` names, per action, the parameters the references document for
+    that endpoint that this server does not honour: a request that gives one a value is
+    refused with 422 `Unsupported parameter: <name>` instead of being served as if it were
+    not there (docs/unsupported-parameters.md lists them). Other unknown parameters are
+    ignored, as clients send extras.
+    """
 
     scopes: dict[str, list[str]] = {}
     anonymous_actions: tuple[str, ...] = ()
+    unsupported_parameters: dict[str, tuple[str, ...]] = {}
     lookup_value_regex = "[^/]+"
     metadata_class = ApiMetadata
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authentication, scopes, throttles first
+        names = self.unsupported_parameters.get(getattr(self, "action", None) or "", ())
+        if names:
+            refuse_unsupported(request, names)
 
     @property
     def viewer(self):
@@ -91,6 +105,40 @@ class ApiViewSet(GenericViewSet):
 
     def not_found(self):
         raise NotFound()
+
+
+def sent_parameters(request) -> dict[str, Any]:
+    """Every parameter of the request with its value, nested JSON objects flattened into
+    the bracket spelling of forms (`{"source": {"privacy": "x"}}` -> `source[privacy]`)."""
+    sent: dict[str, Any] = {}
+
+    def add(key: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for inner, item in value.items():
+                add(f"{key}[{inner}]", item)
+        else:
+            sent[key.removesuffix("[]")] = value
+
+    sources = [request.query_params]
+    if request.method not in ("GET", "HEAD") and request.content_type:
+        sources.append(request.data)
+    for source in sources:
+        if hasattr(source, "lists"):
+            for key, values in source.lists():
+                add(key, [v for v in values if v not in (None, "")])
+        elif isinstance(source, dict):
+            for key, value in source.items():
+                add(key, value)
+    return sent
+
+
+def refuse_unsupported(request, names) -> None:
+    """422 for the first of `names` the request gives a value (empty values pass)."""
+    sent = sent_parameters(request)
+    for name in names:
+        for key, value in sent.items():
+            if (key == name or key.startswith(f"{name}[")) and value not in (None, "", [], {}):
+                raise Unprocessable(f"Unsupported parameter: {name}")
 
 
 def empty_response(status: int = 200) -> Response:

@@ -72,6 +72,7 @@ class EventViewSet(ApiViewSet):
     }
     # The seed serves the ICS file without authentication: public events to anyone.
     anonymous_actions = ("ics", "ics_by_post")
+    unsupported_parameters = {"participation_requests": ("offset",)}  # keyset pages only
     serializer_class = StatusSerializer
 
     def render_event(self, event: Event):

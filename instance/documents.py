@@ -19,6 +19,7 @@ from accounts.services import RESERVED_NICKNAMES
 from core.images import MIME_BY_FORMAT
 from instance.features import features
 from statuses.models import Status
+from statuses.services.media import DESCRIPTION_LIMIT, MAX_MEDIA_ATTACHMENTS
 
 SOFTWARE_VERSION = "2.7.0"
 VERSION = f"2.7.2 (compatible; Pleroma {SOFTWARE_VERSION})"
@@ -26,17 +27,11 @@ SOURCE_URL = "https://git.pleroma.social/pleroma/pleroma"
 POST_FORMATS = ["text/plain", "text/html", "text/markdown"]
 POLL_LIMITS = {"max_options": 20, "max_option_chars": 200, "min_expiration": 0,
                "max_expiration": 365 * 24 * 3600}
-MAX_MEDIA_ATTACHMENTS = 1000
-DESCRIPTION_LIMIT = 5000
 STATS_TTL = 60
 
 
 def _static(path: str) -> str:
     return f"{settings.PLEROMA_URL}{settings.STATIC_URL}{path}"
-
-
-def streaming_url() -> str:
-    return ("wss://" if settings.PLEROMA_HTTPS else "ws://") + settings.INSTANCE_DOMAIN
 
 
 def local_users():
@@ -116,7 +111,9 @@ def instance_v1() -> dict:
         "description": settings.INSTANCE_DESCRIPTION,
         "email": settings.INSTANCE_EMAIL,
         "version": VERSION,
-        "urls": {"streaming_api": streaming_url()},
+        # No streaming server answers (mastodon-base 2.15 wants the object): no `streaming_api`
+        # key, which Mastodon.py and megalodon read as "no streaming".
+        "urls": {},
         "stats": {k: counts[k] for k in ("user_count", "status_count", "domain_count")},
         "thumbnail": _static("images/thumbnail.png"),
         "languages": ["en"],
@@ -141,7 +138,7 @@ def instance_v2() -> dict:
     config = configuration()
     config["accounts"]["max_pinned_statuses"] = settings.MAX_PINNED_STATUSES
     config["statuses"]["characters_reserved_per_url"] = 0
-    config["urls"] = {"streaming": streaming_url(), "status": None}
+    config["urls"] = {"status": None}  # no `streaming`: nothing serves it
     config["vapid"] = {"public_key": None}
     meta = metadata()
     meta.update(upload_limits())

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from functools import partial
 from typing import NamedTuple
@@ -32,6 +33,8 @@ from core.renderers import dumps
 from statuses import registry
 from statuses.entities import base_entries, reblog_wrapper
 from statuses.queries import visible_sql
+
+log = logging.getLogger(__name__)
 
 STATUS, ACCOUNT = "s", "a"
 VIEWER_KINDS = {"f": "favourited", "r": "reblogged", "m": "muted_accounts", "v": "visible"}
@@ -121,7 +124,9 @@ def _load_statuses(page: list, fetched: dict, sources: Sources) -> tuple[dict, d
             if entry is None:
                 continue
             meta = entry["m"]
-            if meta["r"] and depth == 0:
+            # Below the page a reblog is one of a reblog (the services never make one: they
+            # reblog the original); its original is loaded too, to render the page's reblog.
+            if meta["r"] and (depth == 0 or "b" in entry):
                 following.append(uuid.UUID(meta["r"]))
             if meta["q"] and not meta["r"] and depth < 2:
                 following.append(uuid.UUID(meta["q"]))
@@ -229,14 +234,31 @@ def render_page(viewer, page: list, sources: Sources | None = None) -> dict:
         entry = entries.get(pk)
         if entry is None:
             continue
-        ref = refs[pk]
         if "b" in entry:
-            if ref.reblog_of_id in data:
-                rendered[pk] = reblog_wrapper(entry["b"], with_quote(ref.reblog_of_id),
-                                              accounts.get(ref.account_id))
+            original = _original_of(pk, entries, refs)
+            if original in data:
+                rendered[pk] = reblog_wrapper(entry["b"], with_quote(original),
+                                              accounts.get(refs[pk].account_id))
+            else:
+                log.warning("status %s left out: the status it reblogs (%s) cannot be rendered",
+                            pk, refs[pk].reblog_of_id)
         else:
             rendered[pk] = with_quote(pk)
     return rendered
+
+
+def _original_of(pk: uuid.UUID, entries: dict, refs: dict) -> uuid.UUID | None:
+    """The status a reblog shows. A reblog of a reblog (a row the services never write) shows
+    the original at the end of the chain, and is logged."""
+    target = refs[pk].reblog_of_id
+    seen = {pk}
+    while target in entries and "b" in entries[target] and target not in seen:
+        seen.add(target)
+        target = refs[target].reblog_of_id
+    if len(seen) > 1:
+        log.warning("status %s reblogs a reblog (%s): rendered as a reblog of %s",
+                    pk, refs[pk].reblog_of_id, target)
+    return target
 
 
 def render_accounts(viewer, pks) -> dict:

@@ -193,3 +193,10 @@ def thread(viewer: User | None, status_id) -> tuple[PageRow | None, list[PageRow
         values += muted_values
     rows = fetch_all(f"{PAGE_COLUMNS}{' AND '.join(conditions)} ORDER BY s.id", values)
     return PageRow(pk, None), [PageRow(sql.as_uuid(a), sql.as_uuid(b)) for a, b in rows]
+
+
+def quotes(viewer: User | None, status_pk) -> tuple[str, list]:
+    """GET /api/v1/pleroma/statuses/:id/quotes: the statuses quoting `status_pk` that the
+    viewer may see, mutes applied (the `(quote, -id)` index walks them newest first)."""
+    return _page_sql(viewer, {}, [f"s.quote_id = {sql.uuid_literal(status_pk)}",
+                                  "s.reblog_of_id IS NULL"], [])

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from statuses.views import MediaViewSet, SearchViewSet, StatusViewSet, TimelineViewSet
+from statuses.views import MediaViewSet, QuoteViewSet, SearchViewSet, StatusViewSet, TimelineViewSet
 
 urlpatterns = [
     # statuses
@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/v1/statuses/<str:pk>/unmute", StatusViewSet.as_view({"post": "unmute"})),
     path("api/v1/statuses/<str:pk>/favourited_by", StatusViewSet.as_view({"get": "favourited_by"})),
     path("api/v1/statuses/<str:pk>/reblogged_by", StatusViewSet.as_view({"get": "reblogged_by"})),
+    path("api/v1/pleroma/statuses/<str:pk>/quotes", QuoteViewSet.as_view({"get": "list"})),
     # media
     path("api/v1/media", MediaViewSet.as_view({"post": "create"})),
     path("api/v2/media", MediaViewSet.as_view({"post": "create_v2"})),

@@ -12,8 +12,12 @@ from django.db import transaction
 
 from accounts.models import User
 from core import images
-from core.exceptions import ApiError, NotFound
+from core.exceptions import ApiError, NotFound, Unprocessable
 from statuses.models import MediaAttachment
+
+# Alt text and attachments per post, as advertised (`description_limit`, `max_media_attachments`).
+DESCRIPTION_LIMIT = 5000
+MAX_MEDIA_ATTACHMENTS = 1000
 
 IMAGE_EXTENSIONS = {"png", "jpg", "jpeg", "gif", "webp", "bmp", "tif", "tiff", "ico", "avif",
                     "heic", "heif", "apng", "jfif", "svg"}
@@ -67,8 +71,15 @@ def _dimensions(width: int, height: int) -> dict:
             "aspect": round(width / height, 6) if height else None}
 
 
+def check_description(description: str | None) -> None:
+    """Alt text over the advertised `description_limit` is refused."""
+    if description and len(description) > DESCRIPTION_LIMIT:
+        raise Unprocessable(f"Description is too long (maximum is {DESCRIPTION_LIMIT} characters)")
+
+
 def upload_media(account: User, upload, *, description: str = "", focus: str | None = None) -> MediaAttachment:
     """Store an uploaded file for `account` (POST /api/v1/media), not yet attached to a status."""
+    check_description(description)
     data = images.read_upload(upload, settings.UPLOAD_LIMIT)
     name = getattr(upload, "name", "") or ""
     claimed = (getattr(upload, "content_type", "") or "").lower()
@@ -129,6 +140,7 @@ def update_media(media: MediaAttachment, *, description: str | None = None,
     """Change an upload's alt text or focus point (PUT /api/v1/media/:id)."""
     fields = []
     if description is not None:
+        check_description(description)
         media.description = description
         fields.append("description")
     point = parse_focus(focus)

@@ -27,6 +27,7 @@ from statuses.models import (
     Visibility,
 )
 from statuses.queries import PUBLIC_VISIBILITIES, get_visible_status
+from statuses.services.media import MAX_MEDIA_ATTACHMENTS
 
 VISIBILITIES = ("public", "unlisted", "local", "private", "direct")
 MIN_EXPIRY_SECONDS = 3600  # Pleroma refuses expiry sooner than an hour ("Expiry date is too soon")
@@ -162,6 +163,13 @@ def _schedule_expiry(status: Status) -> None:
     transaction.on_commit(lambda: tasks.expire_status.apply_async((status_id,), eta=eta))
 
 
+def counts_as_public(visibility: str) -> bool:
+    """Whether a reply or quote with this visibility counts in its parent's `replies_count`
+    or the quoted status's `quotes_count`: public, unlisted and local ones do (as Pleroma
+    and Mastodon count them); private and direct ones would reveal themselves by the count."""
+    return visibility in PUBLIC_VISIBILITIES
+
+
 def create_status(account: User, *, text: str = "", visibility: str | None = None,
                   content_type: str = "text/plain", spoiler_text: str = "", sensitive: bool | None = False,
                   language: str | None = None, in_reply_to=None, media_ids=(), quote=None,
@@ -198,6 +206,8 @@ def _create(account: User, *, text, visibility, content_type, spoiler_text, sens
     text = text or ""
     spoiler_text = spoiler_text or ""
     media_ids = [m for m in (media_ids or ()) if m not in (None, "")]
+    if len(media_ids) > MAX_MEDIA_ATTACHMENTS:
+        raise Unprocessable(f"Too many attachments (maximum is {MAX_MEDIA_ATTACHMENTS})")
     media_pks = [pk for pk in (ids.decode(str(m)) for m in media_ids) if pk is not None]
     media = {m.pk: m for m in MediaAttachment.objects.filter(
         pk__in=media_pks, account=account, status__isnull=True)}
@@ -262,10 +272,11 @@ def _create(account: User, *, text, visibility, content_type, spoiler_text, sens
         if pk in media:
             MediaAttachment.objects.filter(pk=pk).update(status=status, position=position)
 
-    if parent is not None:
-        Status.objects.filter(pk=parent.pk).update(replies_count=F("replies_count") + 1)
-    if quoted is not None and visibility in PUBLIC_VISIBILITIES:
-        Status.objects.filter(pk=quoted.pk).update(quotes_count=F("quotes_count") + 1)
+    if counts_as_public(visibility):
+        if parent is not None:
+            Status.objects.filter(pk=parent.pk).update(replies_count=F("replies_count") + 1)
+        if quoted is not None:
+            Status.objects.filter(pk=quoted.pk).update(quotes_count=F("quotes_count") + 1)
     User.objects.filter(pk=account.pk).update(statuses_count=F("statuses_count") + 1,
                                               last_status_at=now)
     account.statuses_count += 1
@@ -298,11 +309,12 @@ def delete_status(actor: User, status: Status) -> Status:
         else:
             User.objects.filter(pk=locked.account_id).update(
                 statuses_count=Greatest(F("statuses_count") - 1, 0))
-        if locked.in_reply_to_id:
+        if locked.in_reply_to_id and counts_as_public(locked.visibility):
             Status.objects.filter(pk=locked.in_reply_to_id).update(
                 replies_count=Greatest(F("replies_count") - 1, 0))
-        if locked.quote_id:
-            # Any quoting post's deletion decrements, whatever its visibility (pleroma-content 5.1).
+        if locked.quote_id and counts_as_public(locked.visibility):
+            # Pleroma decrements for any deleted quote (pleroma-content 5.1), so a private
+            # quote's deletion took a public one's count away: only what was counted is.
             Status.objects.filter(pk=locked.quote_id).update(
                 quotes_count=Greatest(F("quotes_count") - 1, 0))
         locked.delete()

@@ -51,6 +51,7 @@ class StatusViewSet(ApiViewSet):
         "reblogged_by": ["read:accounts"],
     }
     anonymous_actions = ("retrieve", "list", "context", "favourited_by", "reblogged_by")
+    unsupported_parameters = {"mute": ("expires_in",)}  # thread mutes do not expire
     serializer_class = StatusSerializer
 
     def visible(self, pk: str) -> Status:

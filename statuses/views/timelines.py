@@ -51,6 +51,8 @@ class TimelineViewSet(ApiViewSet):
         "favourites": ["read:favourites"],
     }
     anonymous_actions = ("public", "hashtag", "account_statuses")
+    # No reply filtering by relationship; no remote instances to show the public posts of.
+    unsupported_parameters = {"home": ("reply_visibility",), "public": ("instance", "reply_visibility")}
     serializer_class = StatusSerializer
 
     def page(self, query: str, params: list):

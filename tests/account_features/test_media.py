@@ -52,6 +52,7 @@ class TestMascot:
         client = api(scopes=["read:accounts", "write:accounts"])
         default = client.get("/api/v1/pleroma/mascot").json()
         assert "pleroma-fox-tan-smol" in default["url"]
+        assert default["type"] == "image" and default["pleroma"]["mime_type"] == "image/png"
         upload = SimpleUploadedFile("fox.png", png(), content_type="image/png")
         response = client.put("/api/v1/pleroma/mascot", {"file": upload}, format="multipart")
         assert response.status_code == 200

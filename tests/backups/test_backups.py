@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 import re
 import zipfile
 
@@ -123,10 +124,16 @@ class TestListBackups:
     def test_is_empty_for_a_new_user(self, api):
         assert api(scopes=["read"]).get(BACKUPS).json() == []
 
-    def test_needs_a_read_backups_token(self, api):
-        response = api(scopes=["read:accounts"]).get(BACKUPS)
-        assert response.status_code == 403
-        assert response.json() == {"error": "Insufficient permissions: read:backups."}
+    def test_anonymous_callers_get_an_empty_list(self, anon):
+        Backup.objects.create(user=UserFactory(), file_name="c.zip")
+        response = anon.get(BACKUPS)
+        assert (response.status_code, response.json()) == (200, [])
+
+    def test_a_token_without_read_backups_is_served_as_anonymous(self, api):
+        client = api(scopes=["read:accounts"])
+        Backup.objects.create(user=client.user, file_name="a.zip")
+        response = client.get(BACKUPS)
+        assert (response.status_code, response.json()) == (200, [])
 
 
 class TestDownloadBackup:
@@ -139,18 +146,22 @@ class TestDownloadBackup:
         tasks.build_backup(backup.pk)
         return client, Backup.objects.get(pk=backup.pk)
 
-    def test_serves_the_zip_to_its_owner(self, built):
+    def test_the_listed_url_opens_without_authentication(self, built, anon):
         client, backup = built
-        response = client.get(f"{BACKUPS}/{backup.file_name}")
+        url = client.get(BACKUPS).json()[0]["url"]
+        assert url.endswith(f"{BACKUPS}/{backup.file_name}")
+        response = anon.get(download_path(url))
         assert response.status_code == 200
+        assert response["Content-Type"] == "application/zip"
         assert response["Content-Disposition"] == f'attachment; filename="{backup.file_name}"'
-        assert zipfile.is_zipfile(backup.path)
+        assert zipfile.is_zipfile(io.BytesIO(b"".join(response.streaming_content)))
 
-    def test_is_not_found_for_another_user(self, built, api):
+    def test_the_file_name_carries_an_unguessable_token(self, built):
         _, backup = built
-        response = api(scopes=["read:backups"]).get(f"{BACKUPS}/{backup.file_name}")
-        assert response.status_code == 404
-        assert response.json() == {"error": "Record not found"}
+        token = re.fullmatch(r"archive-.+-\d{8}T\d{6}-([\w-]+)\.zip", backup.file_name).group(1)
+        assert len(token) >= 43
+        other = services.new_file_name(backup.user, backup.created_at)
+        assert other != backup.file_name
 
     def test_is_not_found_while_unfinished_or_unknown(self, api, data_dir):
         client = api(scopes=["read:backups"])
@@ -160,11 +171,31 @@ class TestDownloadBackup:
             assert response.status_code == 404
             assert response.json() == {"error": "Record not found"}
 
-    def test_refuses_anonymous_callers(self, built, anon):
+    def test_a_guessed_name_of_a_real_backup_is_not_found(self, built, anon):
         _, backup = built
-        response = anon.get(f"{BACKUPS}/{backup.file_name}")
-        assert response.status_code == 403
-        assert response.json() == {"error": "Invalid credentials."}
+        stem = backup.file_name.removesuffix(".zip")
+        guessed = stem[:-1] + ("x" if stem[-1] != "x" else "y")
+        response = anon.get(f"{BACKUPS}/{guessed}.zip")
+        assert response.status_code == 404
+
+    def test_is_gone_once_the_backup_is_deleted(self, built, anon, django_capture_on_commit_callbacks):
+        _, backup = built
+        with django_capture_on_commit_callbacks(execute=True):
+            services.delete_backup(backup)
+        assert not backup.path.exists()
+        assert anon.get(f"{BACKUPS}/{backup.file_name}").status_code == 404
+
+    def test_is_gone_once_the_backup_is_purged(self, built, anon, settings):
+        _, backup = built
+        Backup.objects.filter(pk=backup.pk).update(
+            created_at=timezone.now() - datetime.timedelta(days=settings.BACKUP_PURGE_AFTER_DAYS + 1))
+        assert services.prune_backups() == 1
+        assert anon.get(f"{BACKUPS}/{backup.file_name}").status_code == 404
+
+    def test_is_not_listed_for_anyone_else(self, built, api, anon):
+        _, backup = built
+        assert api(scopes=["read:backups"]).get(BACKUPS).json() == []
+        assert anon.get(BACKUPS).json() == []
 
 
 class TestBuildBackupTask:

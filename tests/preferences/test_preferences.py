@@ -60,11 +60,13 @@ class TestUpdateSource:
         client.user.refresh_from_db()
         assert client.user.default_scope == "public"
 
-    def test_refuses_a_source_key_it_does_not_honour(self, api):
+    def test_ignores_source_keys_nobody_documents(self, api):
         client = api(scopes=["write:accounts"])
-        response = client.patch("/api/v1/accounts/update_credentials", {"source[note]": "x"})
-        assert response.status_code == 422
-        assert response.json() == {"error": "Unknown parameter: source[note]"}
+        response = client.patch("/api/v1/accounts/update_credentials", {"source[note]": "x",
+                                                                        "source[privacy]": "private"})
+        assert response.status_code == 200
+        assert response.json()["source"]["privacy"] == "private"
+        assert response.json()["source"]["note"] == ""
 
     def test_refuses_a_read_only_token(self, api):
         client = api(scopes=["read"])

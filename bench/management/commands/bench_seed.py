@@ -110,6 +110,10 @@ class Command(BaseCommand):
         contexts: dict = {}
         batch: list[Status] = []
         reblogged: set = set()
+        # Reblogs and replies pick their target among recent public and unlisted originals:
+        # the states the services can create (they reblog originals, never a reblog, and only
+        # what the booster may see; a reblog of a reblog is a row no page can render).
+        shareable: list = []
         for i in range(n):
             ms = start_ms + i * step
             sid = flake(ms, rng)
@@ -117,7 +121,8 @@ class Command(BaseCommand):
             roll = rng.random()
             status = Status(id=sid, account_id=account, visibility="public", content_type="text/plain",
                             created_at=datetime.datetime.fromtimestamp(ms / 1000, datetime.UTC))
-            original = ids[rng.randrange(max(0, len(ids) - 5000), len(ids))] if ids else None
+            original = shareable[rng.randrange(max(0, len(shareable) - 5000), len(shareable))] \
+                if shareable else None
             if roll < 0.05 and original is not None and (account, original) not in reblogged:
                 reblogged.add((account, original))  # one reblog per account and status
                 status.reblog_of_id = original
@@ -128,13 +133,17 @@ class Command(BaseCommand):
                 status.content_source = text
                 status.content = f"<p>{text}</p>"
                 status.visibility = rng.choices(["public", "unlisted", "private"], [90, 5, 5])[0]
-                if ids and roll < 0.20:  # reply
-                    parent = ids[rng.randrange(max(0, len(ids) - 5000), len(ids))]
+                if original is not None and roll < 0.20:  # reply
+                    parent = original
                     status.in_reply_to_id = parent
                     status.in_reply_to_account_id = authors.get(parent)
                     status.context_id = contexts.get(parent)
             batch.append(status)
             ids.append(sid)
+            if status.reblog_of_id is None and status.visibility in ("public", "unlisted"):
+                shareable.append(sid)
+                if len(shareable) > 20_000:
+                    del shareable[:10_000]
             authors[sid] = account
             if len(batch) == BATCH or i == n - 1:
                 self._insert_statuses(batch, contexts)
@@ -231,7 +240,7 @@ class Command(BaseCommand):
         sys.stderr.write("counters...\n")
         statements = [
             "UPDATE accounts_user u SET statuses_count = c.n FROM (SELECT account_id, count(*) n "
-            "FROM statuses_status GROUP BY account_id) c WHERE c.account_id = u.id",
+            "FROM statuses_status WHERE reblog_of_id IS NULL GROUP BY account_id) c WHERE c.account_id = u.id",
             "UPDATE accounts_user u SET followers_count = c.n FROM (SELECT followed_id, count(*) n "
             "FROM accounts_follow GROUP BY followed_id) c WHERE c.followed_id = u.id",
             "UPDATE accounts_user u SET following_count = c.n FROM (SELECT follower_id, count(*) n "
@@ -243,7 +252,8 @@ class Command(BaseCommand):
             "UPDATE statuses_mediaattachment m SET account_id = s.account_id FROM statuses_status s "
             "WHERE s.id = m.status_id",
             "UPDATE statuses_status s SET replies_count = c.n FROM (SELECT in_reply_to_id, count(*) n "
-            "FROM statuses_status WHERE in_reply_to_id IS NOT NULL GROUP BY in_reply_to_id) c "
+            "FROM statuses_status WHERE in_reply_to_id IS NOT NULL"
+            " AND visibility IN ('public', 'unlisted', 'local') GROUP BY in_reply_to_id) c "
             "WHERE c.in_reply_to_id = s.id",
         ]
         with connection.cursor() as cursor:
