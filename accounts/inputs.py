@@ -24,6 +24,29 @@ class RegisterAccountInput(serializers.Serializer):
     captcha_answer_data = serializers.CharField(required=False, allow_null=True, allow_blank=True)
 
 
+VISIBILITY_CHOICES = ["public", "unlisted", "private", "direct", "local"]
+
+
+class SourceInput(serializers.Serializer):
+    """`source[privacy]`, `source[sensitive]`, `source[language]`: a JSON object `source`
+    or bracketed form keys. Keys the references do not document are ignored, as every
+    parameter nobody documents (docs/unsupported-parameters.md)."""
+
+    privacy = serializers.ChoiceField(choices=VISIBILITY_CHOICES, required=False)
+    sensitive = BooleanLikeField()
+    language = serializers.CharField(required=False, allow_blank=True, max_length=16)
+
+    def get_value(self, dictionary):
+        value = dictionary.get("source", serializers.empty) if hasattr(dictionary, "get") else serializers.empty
+        if isinstance(value, dict):
+            return value
+        keys = dictionary.keys() if hasattr(dictionary, "keys") else []
+        found = {key[len("source["):-1]: dictionary.get(key) for key in keys
+                 if key.startswith("source[") and key.endswith("]")}
+        return found or serializers.empty
+
+
+
 class UpdateCredentialsInput(serializers.Serializer):
     """PATCH /api/v1/accounts/update_credentials: absent fields stay unchanged."""
 
@@ -47,8 +70,7 @@ class UpdateCredentialsInput(serializers.Serializer):
     accepts_chat_messages = BooleanLikeField()
     show_birthday = BooleanLikeField()
     permit_followback = BooleanLikeField()
-    default_scope = serializers.ChoiceField(choices=["public", "unlisted", "private", "direct", "local"],
-                                            required=False)
+    default_scope = serializers.ChoiceField(choices=VISIBILITY_CHOICES, required=False)
     actor_type = serializers.ChoiceField(choices=["Person", "Service", "Group"], required=False)
     avatar_description = serializers.CharField(required=False, allow_blank=True, max_length=1500)
     header_description = serializers.CharField(required=False, allow_blank=True, max_length=1500)
@@ -57,3 +79,4 @@ class UpdateCredentialsInput(serializers.Serializer):
     language = serializers.CharField(required=False, allow_blank=True, max_length=16)
     pleroma_settings_store = serializers.JSONField(required=False)
     also_known_as = serializers.ListField(child=serializers.CharField(max_length=500), required=False)
+    source = SourceInput(required=False)

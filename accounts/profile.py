@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from accounts import registry
 from accounts.models import User
 from core import images, markup
 from core.exceptions import ApiError
@@ -112,5 +113,13 @@ def update_credentials(user: User, data: dict, raw=None) -> User:
     fields = fields_from_request(raw)
     if fields is not None:
         set_fields(user, fields)
+    source = data.get("source") or {}
+    # Mastodon's source[privacy] and Pleroma's default_scope are one setting; source wins.
+    if "privacy" in source:
+        user.default_scope = source["privacy"]
+    if "language" in source:
+        user.language = source["language"]
     user.save()
+    for writer in registry.source_writers:
+        writer(user, source)
     return user

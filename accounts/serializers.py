@@ -203,8 +203,12 @@ class CredentialAccountSerializer(serializers.BaseSerializer):
     """The caller's own Account with `source`, counters and `settings_store`."""
 
     def to_representation(self, user):
+        from accounts.registry import source_readers
+
         data = render_account(user, user, own=True, counts=own_counts(user))
         data["pleroma"]["settings_store"] = dict(user.settings_store)
+        for reader in source_readers:
+            data["source"].update(reader(user))
         return data
 
 

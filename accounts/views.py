@@ -63,10 +63,8 @@ class AccountViewSet(ApiViewSet):
         "lookup": ["read:accounts"],
     }
     anonymous_actions = ("retrieve", "lookup")
-    # No invites; the posting defaults of Mastodon's `source` are not stored.
-    unsupported_parameters = {"create": ("token",),
-                              "update_credentials": ("source[privacy]", "source[sensitive]",
-                                                     "source[language]")}
+    # No invites.
+    unsupported_parameters = {"create": ("token",)}
     serializer_class = AccountSerializer
 
     @extend_schema(summary="Register an account", request=RegisterAccountInput,

@@ -4,7 +4,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from accounts.password_reset import password_reset_page
 from instance import federation
-from instance.views import ClientBootViewSet, InstanceViewSet, NodeinfoViewSet
+from instance.views import InstanceViewSet, NodeinfoViewSet
 
 urlpatterns = [
     # instance documents
@@ -22,11 +22,6 @@ urlpatterns = [
     path("ostatus_subscribe", federation.ostatus_subscribe),
     # one-time password reset links (`manage.py user reset_password`)
     path("auth/password", password_reset_page),
-    # lists clients fetch at boot, kept empty
-    path("api/v1/trends", ClientBootViewSet.as_view({"get": "trends"})),
-    path("api/v1/suggestions", ClientBootViewSet.as_view({"get": "suggestions"})),
-    path("api/v2/suggestions", ClientBootViewSet.as_view({"get": "suggestions"})),
-    path("api/v1/lists", ClientBootViewSet.as_view({"get": "lists"})),
     # the OpenAPI document of every API route
     path("api/openapi", SpectacularAPIView.as_view(renderer_classes=[OpenApiJsonRenderer])),
 ]

@@ -70,23 +70,3 @@ class NodeinfoViewSet(ApiViewSet):
         response.content_type = (
             f"application/json; profile=http://nodeinfo.diaspora.software/ns/schema/{version}#")
         return response
-
-
-class ClientBootViewSet(ApiViewSet):
-    """Lists clients fetch at boot that this server keeps empty (Pleroma answers [] too)."""
-
-    scopes = {"suggestions": ["read"], "lists": ["read:lists"]}
-
-    @extend_schema(summary="Trending tags (not computed)", responses={200: EmptyList})
-    def trends(self, request):
-        return Response([])
-
-    @extend_schema(summary="Follow suggestions (none)", responses={200: EmptyList, 403: ERRORS[403]})
-    def suggestions(self, request):
-        return Response([])
-
-    @extend_schema(summary="The user's lists (lists are not supported: always empty)",
-                   responses={200: EmptyList, 403: ERRORS[403]})
-    def lists(self, request):
-        return Response([])
-

@@ -16,7 +16,7 @@ class Notification(models.Model):
         "mention", "status", "follow", "follow_request", "favourite", "reblog", "poll",
         "move", "pleroma:emoji_reaction", "pleroma:participation_request",
         "pleroma:participation_accepted", "pleroma:event_reminder", "pleroma:event_update",
-        "update",
+        "update", "admin.report",
     )
 
     id = FlakeIdField(primary_key=True)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/notifications/clear", NotificationViewSet.as_view({"post": "clear"})),
     path("api/v1/notifications/dismiss", NotificationViewSet.as_view({"post": "dismiss_by_body"})),
     path("api/v1/notifications/destroy_multiple", NotificationViewSet.as_view({"delete": "destroy_multiple"})),
+    path("api/v1/notifications/unread_count", NotificationViewSet.as_view({"get": "unread_count"})),
     path("api/v1/notifications/<str:pk>", NotificationViewSet.as_view({"get": "retrieve"})),
     path("api/v1/notifications/<str:pk>/dismiss", NotificationViewSet.as_view({"post": "dismiss"})),
     # grouped notifications (v2)

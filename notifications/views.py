@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from accounts.views import get_account
 from core.exceptions import BadRequest, NotFound
 from core.openapi import ERRORS, PAGINATION_PARAMETERS, one
-from core.params import get_list, parse_bool
+from core.params import get_int, get_list, parse_bool
 from core.views import ApiViewSet, empty_response
 from notifications import filters, services
 from notifications.models import Notification
@@ -22,6 +22,7 @@ NotificationSchema = inline_serializer("Notification", fields={
     "pleroma": serializers.DictField(),
 })
 NOTIFICATION_LIST = type(NotificationSchema)(many=True)
+UNREAD_LIMIT, UNREAD_MAX = 100, 1000  # Mastodon's default and cap for unread_count
 EMPTY = inline_serializer("Empty", fields={})
 MARKERS = one(inline_serializer("Markers", fields={
     "home": serializers.DictField(required=False), "notifications": serializers.DictField(required=False)}))
@@ -47,6 +48,7 @@ class NotificationViewSet(ApiViewSet):
 
     scopes = {
         "list": ["read:notifications"],
+        "unread_count": ["read:notifications"],
         "retrieve": ["read:notifications"],
         "dismiss": ["write:notifications"],
         "dismiss_by_body": ["write:notifications"],
@@ -71,6 +73,18 @@ class NotificationViewSet(ApiViewSet):
         if visibilities:
             qs = qs.exclude(status__visibility__in=visibilities)
         return self.render_page(qs)
+
+    @extend_schema(summary="How many of the caller's notifications are unread (at most `limit`)", parameters=[
+        OpenApiParameter("limit", int, description="Count at most this many (default 100, at most 1000)"),
+        OpenApiParameter("types[]", str, many=True), OpenApiParameter("exclude_types[]", str, many=True)],
+        responses={200: inline_serializer("UnreadCount", fields={"count": serializers.IntegerField()}),
+                   403: ERRORS[403]})
+    def unread_count(self, request):
+        params = request.query_params
+        limit = min(max(get_int(params, "limit", UNREAD_LIMIT) or UNREAD_LIMIT, 1), UNREAD_MAX)
+        qs = filters.filter_types(filters.visible_to(request.user).filter(is_seen=False),
+                                  types=get_list(params, "types"), exclude_types=get_list(params, "exclude_types"))
+        return Response({"count": qs.values("pk")[:limit].count()})
 
     @extend_schema(summary="One of the caller's notifications", parameters=[NOTIFICATION_ID],
                    responses={200: NotificationSchema, 403: ERRORS[403], 404: ERRORS[404]})

@@ -134,6 +134,12 @@ INSTALLED_APPS = [
     "instance",
     "streaming",
     "push",
+    "preferences",
+    "discovery",
+    "lists",
+    "domain_blocks",
+    "reports",
+    "tags",
     "bench",
 ]
 
@@ -273,6 +279,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/",
+    # source[privacy] and default_scope take the same visibilities: one enum
+    "ENUM_NAME_OVERRIDES": {"VisibilityEnum": "accounts.inputs.VISIBILITY_CHOICES"},
     "APPEND_COMPONENTS": {
         "securitySchemes": {
             "OAuth": {

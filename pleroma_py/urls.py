@@ -28,6 +28,12 @@ urlpatterns = [
     path("", include("instance.urls")),
     path("", include("federation.urls")),
     path("", include("push.urls")),
+    path("", include("preferences.urls")),
+    path("", include("discovery.urls")),
+    path("", include("lists.urls")),
+    path("", include("domain_blocks.urls")),
+    path("", include("reports.urls")),
+    path("", include("tags.urls")),
     path("", include("accounts.catchall_urls")),
     re_path(r"^media/(?P<path>.*)$", serve_media),
     # Pleroma's default images (the default mascot) live at /images/.

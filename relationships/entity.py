@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from accounts import registry
 from core import ids
 from relationships.follows import active_mutes
 from relationships.models import AccountNote, Block, Endorsement, Follow, Mute
@@ -23,8 +24,12 @@ def relationship_map(viewer, accounts) -> dict:
     endorsed = set(Endorsement.objects.filter(owner=viewer, account_id__in=pks).values_list("account_id", flat=True))
     notes = dict(AccountNote.objects.filter(owner=viewer, account_id__in=pks).values_list("account_id", "comment"))
     blocks, blocked_by = set(blocks), set(blocked_by)
-    return {pk: build(pk, outgoing.get(pk), incoming.get(pk), pk in blocks, pk in blocked_by,
-                      mutes.get(pk), pk in endorsed, notes.get(pk, "")) for pk in pks}
+    found = {pk: build(pk, outgoing.get(pk), incoming.get(pk), pk in blocks, pk in blocked_by,
+                       mutes.get(pk), pk in endorsed, notes.get(pk, "")) for pk in pks}
+    for part in registry.relationship_parts:  # fields feature apps own (domain_blocking)
+        for pk, fields in part(viewer, list(accounts)).items():
+            found[pk].update(fields)
+    return found
 
 
 def build(pk, out: Follow | None, inc: Follow | None, blocking: bool, blocked_by: bool,

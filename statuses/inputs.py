@@ -34,7 +34,7 @@ class CreateStatusInput(serializers.Serializer):
     status = serializers.CharField(required=False, allow_blank=True, allow_null=True,
                                    trim_whitespace=False, default="")
     media_ids = StringListField(child=serializers.CharField(), required=False, default=list)
-    sensitive = BooleanLikeField(default=False)
+    sensitive = BooleanLikeField()  # absent: the author's default (preferences)
     spoiler_text = serializers.CharField(required=False, allow_blank=True, allow_null=True, default="")
     visibility = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     in_reply_to_id = serializers.CharField(required=False, allow_blank=True, allow_null=True)

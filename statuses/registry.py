@@ -106,3 +106,12 @@ def register_status_filter(annotate: Callable, screen: Callable) -> StatusFilter
     status_filter = StatusFilter(annotate, screen)
     status_filters[:] = [f for f in status_filters if f.annotate is not annotate] + [status_filter]
     return status_filter
+
+
+# Home timeline extensions (statuses.timelines.home). `home_author_filters`: functions
+# viewer-literal -> SQL condition on `followed_id` that keeps a followed account's statuses
+# out of home (lists: members of exclusive lists). `home_sources`: functions viewer ->
+# (SQL condition on the status `s`, params) or None, statuses home shows besides the
+# followed accounts' (tags: statuses with a followed hashtag); None costs the page nothing.
+home_author_filters: list[Callable[[str], str]] = []
+home_sources: list[Callable[[object], tuple[str, list] | None]] = []

@@ -16,6 +16,7 @@ from core import pagination, sql
 from core.db import fetch_all
 from core.pagination import PageRow
 from core.params import get_list, parse_bool
+from statuses import registry
 from statuses.models import Favourite, Status
 from statuses.queries import not_muted_sql, visible_sql
 
@@ -72,26 +73,40 @@ def home(viewer: User, params) -> tuple[str, list]:
     (the `(account, -id)` index, at most a page per author: `paginate_raw`'s markers put
     the cursor and limit inside) merged. In SQL rather than through the ORM because
     building this query cost more than running it.
+
+    Feature apps change it through statuses.registry: `home_author_filters` hold followed
+    accounts back (members of exclusive lists), `home_sources` add statuses of accounts not
+    followed (followed hashtags), and then the page is always the primary-key walk.
     """
     me = sql.uuid_literal(viewer.pk)
     follows = FOLLOWS.format(viewer=me)
-    if sql.postgres() and viewer.following_count <= FEW_FOLLOWS:
+    # the followed accounts whose statuses home shows (feature apps may hold some back)
+    shown = follows + "".join(f" AND {hook(me)}" for hook in registry.home_author_filters)
+    sources = [source for source in (hook(viewer) for hook in registry.home_sources) if source]
+    if sql.postgres() and viewer.following_count <= FEW_FOLLOWS and not sources:
         query, values = _page_sql(viewer, params, [
             "s.account_id = a.author",
             f"NOT (s.reblog_of_id IS NOT NULL AND s.account_id IN ({follows} AND NOT show_reblogs))"], [])
-        authors = f"SELECT {me} AS author UNION SELECT followed_id FROM ({follows}) f"
+        authors = f"SELECT {me} AS author UNION SELECT followed_id FROM ({shown}) f"
         return (f"SELECT s.id, s.reblog_of_id FROM ({authors}) a CROSS JOIN LATERAL ("
                 f"{query}{pagination.CURSOR_MARK} ORDER BY s.id {pagination.ORDER_MARK}"
                 f" LIMIT {pagination.LIMIT_MARK}) s WHERE TRUE", values)
     if sql.postgres():
-        def followed(extra: str = "") -> str:  # an array, computed once (an InitPlan)
-            return f"s.account_id = ANY((SELECT coalesce(array_agg(followed_id), '{{}}') FROM ({follows}{extra}) f)::uuid[])"
+        def followed(accounts: str) -> str:  # an array, computed once (an InitPlan)
+            return f"s.account_id = ANY((SELECT coalesce(array_agg(followed_id), '{{}}') FROM ({accounts}) f)::uuid[])"
     else:
-        def followed(extra: str = "") -> str:
-            return f"s.account_id IN ({follows}{extra})"
-    conditions = [f"(s.account_id = {me} OR {followed()})",
-                  f"NOT (s.reblog_of_id IS NOT NULL AND {followed(' AND NOT show_reblogs')})"]
-    return _page_sql(viewer, params, conditions, [])
+        def followed(accounts: str) -> str:
+            return f"s.account_id IN ({accounts})"
+    extra = "".join(f" OR {condition}" for condition, _ in sources)
+    conditions = [f"(s.account_id = {me} OR {followed(shown)}{extra})",
+                  f"NOT (s.reblog_of_id IS NOT NULL AND {followed(follows + ' AND NOT show_reblogs')})"]
+    return _page_sql(viewer, params, conditions, [v for _, values in sources for v in values])
+
+
+def feature_timeline(viewer: User, params, conditions: list[str], values: list) -> tuple[str, list]:
+    """A feature app's timeline (lists): its conditions on the status `s` plus visibility,
+    the viewer's mutes (unless with_muted) and the shared filters, as `(sql, params)`."""
+    return _page_sql(viewer, params, conditions, values)
 
 
 def public(viewer: User | None, params) -> tuple[str, list]:

@@ -171,7 +171,7 @@ def counts_as_public(visibility: str) -> bool:
 
 
 def create_status(account: User, *, text: str = "", visibility: str | None = None,
-                  content_type: str = "text/plain", spoiler_text: str = "", sensitive: bool = False,
+                  content_type: str = "text/plain", spoiler_text: str = "", sensitive: bool | None = False,
                   language: str | None = None, in_reply_to=None, media_ids=(), quote=None,
                   expires_in: int | None = None, to=None, application=None,
                   params: dict | None = None, context: StatusContext | None = None,
@@ -182,6 +182,7 @@ def create_status(account: User, *, text: str = "", visibility: str | None = Non
     accounts, ids or nicknames) replaces the implicit addressing by @mentions.
     `allow_empty` is for statuses that carry something else (an event's description);
     `poll` is `{options, expires_in, multiple, hide_totals}` (statuses.services.polls).
+    `sensitive=None` (the API call named none) lets a before_create hook apply the author's default.
     """
     args: dict[str, Any] = dict(
         text=text, visibility=visibility, content_type=content_type, spoiler_text=spoiler_text,

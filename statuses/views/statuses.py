@@ -73,7 +73,7 @@ class StatusViewSet(ApiViewSet):
         kwargs = dict(
             text=data.get("status") or "", visibility=data.get("visibility") or None,
             content_type=data.get("content_type") or "text/plain",
-            spoiler_text=data.get("spoiler_text") or "", sensitive=data.get("sensitive", False),
+            spoiler_text=data.get("spoiler_text") or "", sensitive=data.get("sensitive"),
             language=data.get("language") or None, in_reply_to=data.get("in_reply_to_id") or None,
             media_ids=data.get("media_ids") or (), expires_in=data.get("expires_in"),
             quote=data.get("quote_id") or data.get("quoted_status_id") or None,

@@ -36,10 +36,15 @@ def owner_objects(api, data_dir):
     polled = create_status(owner.user, text="which?", visibility="private",
                            poll={"options": ["a", "b"], "expires_in": 600})
     scheduled = owner.post("/api/v1/statuses", {"status": "later", "scheduled_at": "2030-01-01T12:00:00Z"}).json()
+    owner.post(f"/api/v1/accounts/{ids.encode(friend.pk)}/follow")
+    owned_list = owner.post("/api/v1/lists", {"title": "mine"}).json()
+    owner.post(f"/api/v1/lists/{owned_list['id']}/accounts", {"account_ids[]": [ids.encode(friend.pk)]})
+    featured = owner.post("/api/v1/featured_tags", {"name": "mine"}).json()
     return {"private": ids.encode(private.pk), "direct": ids.encode(direct.pk), "media": media["id"],
             "folder": folder["id"], "notification": notification["id"],
             "conversation": conversation["id"], "poll": ids.encode(polled.poll.pk),
-            "scheduled": scheduled["id"], "owner": owner}
+            "scheduled": scheduled["id"], "list": owned_list["id"], "featured": featured["id"],
+            "friend": ids.encode(friend.pk), "owner": owner}
 
 
 CASES = [
@@ -73,6 +78,14 @@ CASES = [
     ("get", "/api/v1/scheduled_statuses/{scheduled}"),
     ("put", "/api/v1/scheduled_statuses/{scheduled}"),
     ("delete", "/api/v1/scheduled_statuses/{scheduled}"),
+    ("get", "/api/v1/lists/{list}"),
+    ("put", "/api/v1/lists/{list}"),
+    ("delete", "/api/v1/lists/{list}"),
+    ("get", "/api/v1/lists/{list}/accounts"),
+    ("post", "/api/v1/lists/{list}/accounts"),
+    ("delete", "/api/v1/lists/{list}/accounts"),
+    ("get", "/api/v1/timelines/list/{list}"),
+    ("delete", "/api/v1/featured_tags/{featured}"),
 ]
 
 
@@ -81,7 +94,8 @@ def test_another_users_private_object_is_refused(api, owner_objects, method, tem
     stranger = api(scopes=ALL_SCOPES)
     path = template.format(**owner_objects)
     body = {"description": "mine now", "name": "taken", "recipients[]": [ids.encode(stranger.user.pk)],
-            "choices": [0], "scheduled_at": "2031-01-01T12:00:00Z"}
+            "choices": [0], "scheduled_at": "2031-01-01T12:00:00Z",
+            "title": "mine now", "account_ids": [owner_objects["friend"]]}
     call = getattr(stranger, method)
     response = call(path) if method == "get" else call(path, body, format="json")
     assert response.status_code in (403, 404), (response.status_code, response.content)
@@ -98,3 +112,6 @@ def test_another_users_private_object_is_refused(api, owner_objects, method, tem
     assert not PollVote.objects.filter(account=stranger.user).exists()
     scheduled = ScheduledStatus.objects.get(pk=ids.decode(owner_objects["scheduled"]))
     assert scheduled.scheduled_at.year == 2030
+    assert owner.get(f"/api/v1/lists/{owner_objects['list']}").json()["title"] == "mine"
+    assert len(owner.get(f"/api/v1/lists/{owner_objects['list']}/accounts").json()) == 1
+    assert [t["name"] for t in owner.get("/api/v1/featured_tags").json()] == ["mine"]

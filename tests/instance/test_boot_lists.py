@@ -1,19 +1,16 @@
-"""Lists clients fetch at boot that stay empty here."""
+"""Lists clients fetch at boot: empty for a new account, refused without a token."""
 
 import pytest
 
 USER_LISTS = [
     ("/api/v1/announcements", None),
-    ("/api/v1/suggestions", "read"),
-    ("/api/v2/suggestions", "read"),
     ("/api/v1/lists", "read:lists"),
     ("/api/v1/filters", "read:filters"),
 ]
 
 
 class TestUserLists:
-    """GET /api/v1/announcements, /api/v1/suggestions, /api/v2/suggestions, /api/v1/lists,
-    /api/v1/filters"""
+    """GET /api/v1/announcements, /api/v1/lists, /api/v1/filters"""
 
     @pytest.mark.parametrize(("path", "scope"), USER_LISTS)
     def test_answers_an_empty_list_to_a_user(self, api, path, scope):
@@ -37,7 +34,7 @@ class TestUserLists:
 class TestTrends:
     """GET /api/v1/trends"""
 
-    def test_is_empty_for_anyone(self, anon):
+    def test_is_empty_for_anyone_on_a_quiet_server(self, anon):
         response = anon.get("/api/v1/trends")
         assert response.status_code == 200
         assert response.json() == []

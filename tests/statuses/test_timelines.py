@@ -142,7 +142,8 @@ class TestHomeTimeline:
         with django_assert_max_num_queries(11):  # cold: the viewer's filters too (filters.matching caches them)
             response = client.get("/api/v1/timelines/home", {"limit": size})
         assert len(response.json()) == size
-        with django_assert_max_num_queries(4):  # token, follows, the page, the viewer's flags
+        # token, the followed hashtags (tags.services.home_source), the page, the viewer's flags
+        with django_assert_max_num_queries(4):
             assert client.get("/api/v1/timelines/home", {"limit": size}).json() == response.json()
 
     def test_uses_an_index_not_a_sequential_scan(self, api, follow):
