@@ -267,6 +267,8 @@ class TestRevokingTheToken:
     def test_drops_the_token_subscription(self, api, anon, browser):
         client = api(scopes=["push"])
         subscribe(client, browser)
-        response = anon.post("/oauth/revoke", {"token": client.token.token})
+        app = client.token.application
+        response = anon.post("/oauth/revoke", {"token": client.token.token, "client_id": app.client_id,
+                                               "client_secret": app.client_secret})
         assert response.status_code == 200
         assert not PushSubscription.objects.exists()

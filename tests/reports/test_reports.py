@@ -133,4 +133,4 @@ class TestOversizedForms:
         body = "&".join(["rule_ids[]=1"] * 20 + ["account_id=x"])
         response = reporter.post("/api/v1/reports", body, content_type="application/x-www-form-urlencoded")
         assert response.status_code == 400
-        assert response.json() == {"error": "Too many parameters"}
+        assert response.json() == {"error": "Too many fields in the request"}

@@ -341,7 +341,7 @@ class TestPollsOnTimelines:
         statuses = [poll_status(authors[i % 3], multiple=True) for i in range(size)]
         for status in statuses:
             poll_services.vote(viewer.user, status.poll, [0, 1])
-        with django_assert_max_num_queries(9):  # the polls come joined to their statuses
+        with django_assert_max_num_queries(10):  # the polls come joined to their statuses; the viewer's filters
             cold = viewer.get("/api/v1/timelines/public", {"limit": 20})
         assert cold.status_code == 200
         with django_assert_max_num_queries(3):  # token, the page, the viewer's flags and votes

@@ -139,7 +139,7 @@ class TestHomeTimeline:
         author = UserFactory()
         follow(client.user, author)
         rich_page(author, client.user, size)
-        with django_assert_max_num_queries(11):  # cold: the viewer's filters too (filters.matching caches them)
+        with django_assert_max_num_queries(12):  # cold: the viewer's filters (filters.matching caches them) and followed tags
             response = client.get("/api/v1/timelines/home", {"limit": size})
         assert len(response.json()) == size
         # token, the followed hashtags (tags.services.home_source), the page, the viewer's flags
