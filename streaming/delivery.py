@@ -122,6 +122,27 @@ def _shown_to(viewer, pk: uuid.UUID) -> bool:
     return Status.objects.visible_to(viewer).not_muted_by(viewer).filter(pk=pk).exists()
 
 
+def _list_pks(subs) -> dict:
+    return {ids.decode(sub.param): sub for sub in subs if sub.stream == "list" and sub.param}
+
+
+def _lists_showing(viewer, target: Target, pk: uuid.UUID) -> list[Subscription]:
+    """The target's `list` subscriptions whose list timeline shows the status."""
+    wanted = _list_pks(target.subscriptions)
+    if viewer is None or not wanted:
+        return []
+    from lists.timelines import lists_showing  # list subscriptions exist only with the lists app
+
+    return [wanted[lst] for lst in lists_showing(viewer.pk, list(wanted), pk)]
+
+
+def _list_has_member(viewer, sub: Subscription, author) -> bool:
+    from lists.models import ListMember
+
+    return viewer is not None and author is not None and ListMember.objects.filter(
+        list_id=ids.decode(sub.param or ""), list__owner=viewer, account_id=author).exists()
+
+
 def status_messages(event: dict, targets: list[Target]) -> list[Message]:
     from statuses.rendering import render_page
 
@@ -139,6 +160,7 @@ def status_messages(event: dict, targets: list[Target]) -> list[Message]:
                     if (sub.stream == "user" and _in_home(viewer, facts, follows))
                     or ((sub.stream in PUBLIC_STREAMS or sub.stream in HASHTAG_STREAMS)
                         and _public_match(sub, facts, viewer))]
+        matching += _lists_showing(viewer, target, pk)
         if not matching:
             continue
         key = viewer.pk if viewer is not None else None
@@ -173,6 +195,8 @@ def delete_messages(event: dict, targets: list[Target]) -> list[Message]:
                     or (visibility != "direct" and _in_home(viewer, facts, follows)))
             elif sub.stream in PUBLIC_STREAMS or sub.stream in HASHTAG_STREAMS:
                 hit = _public_match(sub, facts, viewer)
+            elif sub.stream == "list":
+                hit = visibility != "direct" and _list_has_member(viewer, sub, author)
             else:
                 hit = False
             if hit:

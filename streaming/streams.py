@@ -52,9 +52,11 @@ class Subscription(NamedTuple):
 
 
 def list_streams_available() -> bool:
-    """`list` streams are refused until delivery follows list membership (streaming.delivery
-    sends nothing to them yet): a subscription that would never get an event is an error."""
-    return False
+    """`list` streams follow list membership (streaming.delivery, lists.timelines); they
+    exist when the lists app is installed."""
+    from django.apps import apps
+
+    return apps.is_installed("lists")
 
 
 def subscription(stream: str | None, *, tag: str | None = None, list_id: str | None = None,

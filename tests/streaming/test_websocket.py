@@ -195,3 +195,40 @@ class TestRefusals:
 
     def test_an_unknown_stream_is_refused_with_400(self, streaming_server):
         assert self.refused(streaming_server, stream="everything") == (400, b'{"error": "Unknown stream type"}')
+
+
+class TestListStream:
+    """GET /api/v1/streaming?stream=list&list=<id>"""
+
+    def test_members_posts_arrive_with_the_lists_replies_policy_and_others_do_not(self, streaming_server, people):
+        s = streaming_server
+        alice, bob, carol, dave = people("alice", "bob", "carol", "dave")
+        for followed in (bob, carol, dave):
+            ok(s.post(f"/api/v1/accounts/{followed.id}/follow", alice.token))
+        lst = ok(s.post("/api/v1/lists", alice.token, data={"title": "friends", "replies_policy": "list"}))
+        ok(s.post(f"/api/v1/lists/{lst['id']}/accounts", alice.token, data={"account_ids[]": [bob.id, carol.id]}))
+        dave_post = post(s, dave, "dave, not on the list")
+        with WebSocketStream(s, alice.token, stream="list", list=lst["id"]) as stream:
+            hidden = {
+                post(s, dave, "not a member")["id"],
+                post(s, bob, "@dave reply to a non-member", in_reply_to_id=dave_post["id"])["id"],
+            }
+            carol_post = post(s, carol, "a member")
+            reply = post(s, bob, "@carol reply to a member", in_reply_to_id=carol_post["id"])
+            seen = stream.until(is_update(reply["id"]))
+            ok(s.request("DELETE", f"/api/v1/statuses/{reply['id']}", bob.token))
+            deleted = stream.until(lambda m: m["event"] == "delete" and m["payload"] == reply["id"])[-1]
+        updates = [m for m in seen if m["event"] == "update"]
+        assert not hidden & {m["payload"]["id"] for m in updates}
+        assert [m["payload"]["id"] for m in updates] == [carol_post["id"], reply["id"]]
+        assert {tuple(m["stream"]) for m in updates} == {("list", lst["id"])}
+        assert updates[0]["payload"] == ok(s.get(f"/api/v1/statuses/{carol_post['id']}", alice.token))
+        assert deleted["stream"] == ["list", lst["id"]]
+
+    def test_someone_elses_list_is_not_found(self, streaming_server, people):
+        s = streaming_server
+        alice, bob = people("alice", "bob")
+        lst = ok(s.post("/api/v1/lists", alice.token, data={"title": "mine"}))
+        with WebSocketStream(s, bob.token) as stream:
+            stream.send(type="subscribe", stream="list", list=lst["id"])
+            assert stream.next() == {"error": "No list for stream provided", "status": 404}
