@@ -41,6 +41,9 @@ def fetch_all(sql: str, params: list) -> list[tuple]:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
+    # As Django's own cursor() does: a connection kept from an earlier request that fails
+    # its health check (the server restarted) is replaced before it is used.
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
     if connection.connection.prepare_threshold is None:
         # Django turns preparing off on the connection (None); psycopg then ignores

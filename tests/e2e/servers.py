@@ -127,7 +127,9 @@ class Server:
                 sys.executable, "-m", "gunicorn", "pleroma_py.wsgi:application",
                 "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.web_workers), "--threads", "4",
                 "--worker-class", "gthread", "--timeout", "60", "--graceful-timeout", "2",
-                "--access-logfile", "-"],
+                # Idle keep-alive connections stay open longer than any pause of a test
+                # (gunicorn's 2 s default races a client that reuses one after sleeping 2 s).
+                "--keep-alive", "30", "--access-logfile", "-"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         log.close()
