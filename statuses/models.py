@@ -65,6 +65,9 @@ class Status(models.Model):
     quotes_count = models.IntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
+    # remote statuses (federation fills these; empty for local ones)
+    ap_id = models.CharField(max_length=2000, null=True, blank=True, unique=True)
+    remote_url = models.CharField(max_length=2000, blank=True, default="")  # its HTML page
 
     objects = StatusQuerySet.as_manager()
 
@@ -94,10 +97,14 @@ class Status(models.Model):
 
     @property
     def uri(self) -> str:
+        if self.ap_id:
+            return self.ap_id
         return f"{settings.PLEROMA_URL}/objects/{encode(self.id)}"
 
     @property
     def url(self) -> str:
+        if self.ap_id:
+            return self.remote_url or self.ap_id
         return f"{settings.PLEROMA_URL}/notice/{encode(self.id)}"
 
 
