@@ -44,15 +44,18 @@ def plain_text(html: str) -> str:
 
 
 def render_media(media: MediaAttachment) -> dict:
-    """The MediaAttachment entity."""
-    url = absolute(media.file.url) if media.file else None
-    preview = absolute(media.preview.url) if media.preview else url
+    """The MediaAttachment entity; remote media is hotlinked (reference/federation.md §7)."""
+    if media.remote_url:
+        url = preview = media.remote_url
+    else:
+        url = absolute(media.file.url) if media.file else None
+        preview = absolute(media.preview.url) if media.preview else url
     data = {
         "id": ids.encode(media.pk),
         "type": media.type,
         "url": url,
         "preview_url": preview,
-        "remote_url": None,
+        "remote_url": media.remote_url or None,
         "text_url": url,
         "description": media.description or None,
         "blurhash": media.blurhash,
@@ -103,6 +106,12 @@ def _mentions_and_tags(pks: list) -> tuple[dict, dict]:
 def _mention_list(accounts: list) -> list[dict]:
     return [{"id": ids.encode(u.pk), "username": u.nickname, "acct": u.acct, "url": u.ap_id}
             for u in accounts]
+
+
+def remote_emojis(status: Status) -> list[dict]:
+    """The CustomEmoji entities of a remote status (from its Emoji tags)."""
+    return [{"shortcode": code, "url": url, "static_url": url, "visible_in_picker": False}
+            for code, url in (status.emojis or {}).items()]
 
 
 def _status_json(status: Status, media: list, mentions: list, tags: list) -> dict:
@@ -249,5 +258,8 @@ def base_entries(pks: list, *, with_references: bool = False) -> dict:
             entries[s.pk] = {"m": meta_of(s), "b": _boost_json(s, mentions.get(s.pk, []))}
         else:
             data = _status_json(s, media.get(s.pk, []), mentions.get(s.pk, []), tags.get(s.pk, []))
-            entries[s.pk] = {"m": meta_of(s), "d": registry.merge_into(data, extensions.get(s.pk))}
+            data = registry.merge_into(data, extensions.get(s.pk))
+            if not s.local:  # a remote status names its own emoji; ours do not apply
+                data["emojis"] = remote_emojis(s)
+            entries[s.pk] = {"m": meta_of(s), "d": data}
     return entries
