@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db.models import Q
 
 from accounts.models import User
 from core import ids
@@ -74,3 +75,13 @@ def status_by_uri(uri: str) -> Status | None:
                     pk=pk, local=True, reblog_of__isnull=True).first()
         return None
     return Status.objects.select_related("account").filter(ap_id=uri).first()
+
+
+def cancelled_first(actor_id: str, activity_or_object_id: str, kind: str) -> bool:
+    """Whether a `kind` (Delete, Undo) by the actor naming this id arrived before what it
+    cancels (§3.5): it was kept, ignored for lack of a target, and the late original is
+    dropped rather than coming back."""
+    from federation.models import IncomingActivity
+
+    return IncomingActivity.objects.filter(type=kind, actor=actor_id, state=IncomingActivity.State.IGNORED).filter(
+        Q(payload__object=activity_or_object_id) | Q(payload__object__id=activity_or_object_id)).exists()

@@ -29,6 +29,7 @@ from federation.incoming.common import (
     Ignored,
     Rejected,
     as_list,
+    cancelled_first,
     is_local_uri,
     local_account,
     object_id,
@@ -435,6 +436,8 @@ def prepare_create(activity: dict, remote: User) -> list[Incoming]:
         except FetchError as exc:
             raise Ignored(f"the object could not be fetched: {exc}") from exc
     note = check_note(note, remote)
+    if cancelled_first(remote.remote_ap_id, note["id"], "Delete"):
+        raise Ignored("deleted before it arrived")
     if Status.objects.filter(ap_id=note["id"]).exists():
         return []  # known already (another Create of it, or fetched as a parent)
     return [Incoming(note, remote, activity), *fetch_ancestors(note)]

@@ -16,6 +16,7 @@ from federation.incoming.common import (
     Ignored,
     Rejected,
     as_list,
+    cancelled_first,
     local_account,
     object_id,
     status_by_uri,
@@ -47,6 +48,8 @@ def _forget(status: Status, remote: User, kind: str) -> None:
 # -- Like ---------------------------------------------------------------------------------------
 
 def handle_like(activity: dict, remote: User, prepared=None) -> None:
+    if cancelled_first(remote.remote_ap_id, activity["id"], "Undo"):
+        raise Ignored("undone before it arrived")
     status = _target(activity)
     _, created = Favourite.objects.get_or_create(account=remote, status=status)
     if not created:
@@ -75,6 +78,8 @@ def prepare_announce(activity: dict, remote: User) -> list:
 
 
 def handle_announce(activity: dict, remote: User, prepared: list) -> None:
+    if cancelled_first(remote.remote_ap_id, activity["id"], "Undo"):
+        raise Ignored("undone before it arrived")
     if prepared:
         notes.store_thread(prepared)
     target = _target(activity)

@@ -68,10 +68,11 @@ def edit_note(status: Status, note: dict, activity: dict | None) -> None:
     language = notes._language(note, activity, note.get("content"))
     if language:
         status.language = language
-    status.save(update_fields=["content", "content_source", "spoiler_text", "sensitive", "emojis",
-                               "edited_at", "language"])
     notes.store_tags(status, notes.hashtags_of(note))
     notes.store_media(status, notes.attachments_of(note))
+    # saved last: saving drops the status's rendered entry, after its tags and media changed
+    status.save(update_fields=["content", "content_source", "spoiler_text", "sensitive", "emojis",
+                               "edited_at", "language"])
     notes.mention_and_notify(status, notes.mentioned_accounts(note, activity))
 
 

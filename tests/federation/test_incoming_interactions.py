@@ -69,6 +69,12 @@ class TestDelete:
         deliver(anon, bob, {"id": f"{REMOTE}#delete/1", "type": "Delete", "actor": REMOTE, "object": note(1)["id"]})
         assert not Status.objects.exists()
 
+    def test_a_create_arriving_after_its_delete_is_dropped(self, anon, bob):
+        deliver(anon, bob, {"id": f"{REMOTE}#delete/early", "type": "Delete", "actor": REMOTE,
+                            "object": {"id": note(1)["id"], "type": "Tombstone"}})
+        assert deliver(anon, bob, create(note(1))).state == "ignored"
+        assert not Status.objects.exists()
+
     def test_deleting_another_actors_note_is_refused(self, anon, bob):
         carol = remote_account("carol", "https://remote.example/users/carol")
         deliver(anon, carol, create(note("c1", actor=carol.remote_ap_id), actor=carol.remote_ap_id))
@@ -155,6 +161,13 @@ class TestLike:
         assert status.favourites_count == 0
         assert not Favourite.objects.exists()
         assert not Notification.objects.filter(type="favourite").exists()
+
+    def test_a_like_arriving_after_its_undo_is_dropped(self, anon, bob, alice):
+        status = create_status(alice, text="like me")
+        activity = like(status)
+        assert deliver(anon, bob, undo(activity["id"])).state == "ignored"
+        assert deliver(anon, bob, activity).state == "ignored"
+        assert not Favourite.objects.exists()
 
     def test_an_undo_of_another_actors_like_is_refused(self, anon, bob, alice):
         carol = remote_account("carol", "https://remote.example/users/carol")
