@@ -416,7 +416,8 @@ def store_note(incoming: Incoming) -> Status:
 
 
 def store_thread(thread: list[Incoming]) -> Status | None:
-    """Store a note and its fetched ancestors (given nearest first), the root first."""
+    """Store a note and the notes it needs (given after it, nearest first), the farthest
+    first, so that each finds its parent and quote stored; returns the first one's status."""
     status = None
     for incoming in reversed(thread):
         status = store_note(incoming)
@@ -440,11 +441,23 @@ def prepare_create(activity: dict, remote: User) -> list[Incoming]:
         raise Ignored("deleted before it arrived")
     if Status.objects.filter(ap_id=note["id"]).exists():
         return []  # known already (another Create of it, or fetched as a parent)
-    return [Incoming(note, remote, activity), *fetch_ancestors(note)]
+    return [Incoming(note, remote, activity), *fetch_ancestors(note), *_fetch_quoted(note)]
+
+
+def _fetch_quoted(note: dict) -> list[Incoming]:
+    """The quoted note when it is not stored yet (§4.5), with its missing parents; a
+    quote that cannot be fetched, or whose thread is too deep, stays a link."""
+    uri = quote_uri(note)
+    if not uri or _known(uri) or uri == note.get("id"):
+        return []
+    try:
+        return fetch_thread(uri)
+    except Rejected:
+        return []
 
 
 def handle_create(activity: dict, remote: User, prepared: list[Incoming]) -> None:
     if not prepared:
         raise Ignored("the object is stored already")
-    store_thread(prepared)
+    store_thread(prepared)  # the note is first: stored last, after its parents and quote
 

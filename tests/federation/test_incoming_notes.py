@@ -197,6 +197,19 @@ class TestReplyParents:
         assert deliver(anon, bob, create(note(1, inReplyTo=chain[-1]["id"]))).state == "done"
         assert Status.objects.count() == 4
 
+    def test_a_quoted_note_this_server_lacks_is_fetched(self, anon, api, bob, peer):
+        quoted = peer.serve(note("q", actor=peer.carol.remote_ap_id, content="<p>quoted</p>"))
+        deliver(anon, bob, create(note(1, quoteUrl=quoted["id"])))
+        status = Status.objects.get(ap_id=note(1)["id"])
+        assert status.quote == Status.objects.get(ap_id=quoted["id"])
+        body = api(scopes=["read"]).get(f"/api/v1/statuses/{ids.encode(status.pk)}").json()
+        assert body["pleroma"]["quote"]["content"] == "<p>quoted</p>"
+        assert body["pleroma"]["quote"]["account"]["acct"] == peer.carol.nickname
+
+    def test_a_quote_that_cannot_be_fetched_stays_a_link(self, anon, bob, peer):
+        deliver(anon, bob, create(note(1, quoteUrl=f"{peer.base}/objects/missing")))
+        assert Status.objects.get().quote is None
+
     def test_a_fetched_parent_on_another_host_than_its_author_is_not_stored(self, anon, bob, peer):
         forged = peer.serve({**note("f", actor=peer.carol.remote_ap_id), "attributedTo": REMOTE})
         deliver(anon, bob, create(note(1, inReplyTo=forged["id"])))
