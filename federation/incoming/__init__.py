@@ -26,7 +26,8 @@ from federation.incoming.notes import handle_create, prepare_create
 from federation.incoming.reactions import (
     handle_announce,
     handle_block,
-    handle_like,
+    handle_emoji_react,
+    handle_like_or_reaction,
     handle_undo,
     prepare_announce,
 )
@@ -35,8 +36,8 @@ from federation.models import IncomingActivity
 
 HANDLERS = {"Follow": handle_follow, "Undo": handle_undo, "Accept": handle_accept_or_reject,
             "Reject": handle_accept_or_reject, "Create": handle_create, "Update": handle_update,
-            "Delete": handle_delete, "Like": handle_like, "Announce": handle_announce,
-            "Block": handle_block}
+            "Delete": handle_delete, "Like": handle_like_or_reaction, "Announce": handle_announce,
+            "Block": handle_block, "EmojiReact": handle_emoji_react}
 PREPARERS = {"Create": prepare_create, "Update": prepare_update, "Announce": prepare_announce}
 
 __all__ = ["HANDLERS", "Ignored", "Rejected", "answer_follow", "follow_request_answered", "process"]

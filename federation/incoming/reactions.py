@@ -67,6 +67,77 @@ def undo_like(inner: dict, remote: User) -> None:
     _forget(status, remote, "favourite")
 
 
+# -- EmojiReact ---------------------------------------------------------------------------------
+
+MISSKEY_LEGACY = {"like": "👍", "love": "❤️", "laugh": "😆", "hmm": "🤔", "surprise": "😮", "congrats": "🎉",
+                  "angry": "💢", "confused": "😥", "rip": "😇", "pudding": "🍮", "star": "⭐"}
+
+
+def _reaction(activity: dict) -> tuple[str, str | None]:
+    """(emoji, custom emoji url or None) of an EmojiReact (§3.12): a unicode emoji, fully
+    qualified, or `:shortcode:` with exactly one Emoji tag of that name."""
+    from emoji import unicode
+    from emoji.reactions.services import CUSTOM
+
+    content = activity.get("content")
+    if not isinstance(content, str) or not content:
+        raise Rejected("EmojiReact without content")
+    content = MISSKEY_LEGACY.get(content, content)
+    if unicode.is_rgi(content):
+        return unicode.qualify(content), None
+    match = CUSTOM.match(content if content.startswith(":") else f":{content}:")
+    emojis = notes.emojis_of(activity)
+    if match is None or len(emojis) != 1 or match.group(1) not in emojis:
+        raise Rejected("EmojiReact does not contain an Emoji tag")
+    return match.group(1), emojis[match.group(1)]
+
+
+def handle_emoji_react(activity: dict, remote: User, prepared=None) -> None:
+    from emoji.reactions.services import NOTIFICATION_TYPE, notification_emoji
+    from statuses.models import EmojiReaction
+
+    if cancelled_first(remote.remote_ap_id, activity["id"], "Undo"):
+        raise Ignored("undone before it arrived")
+    status = _target(activity)
+    name, url = _reaction(activity)
+    _, created = EmojiReaction.objects.get_or_create(account=remote, status=status, emoji=name,
+                                                     defaults={"emoji_url": url})
+    if not created:
+        raise Ignored("already reacted with this emoji")
+    if status.account.is_local:
+        notify(status.account, remote, NOTIFICATION_TYPE, status=status,
+               emoji=notification_emoji(name, url), emoji_url=url)
+
+
+def undo_emoji_react(inner: dict, remote: User) -> None:
+    from emoji.reactions.services import NOTIFICATION_TYPE, notification_emoji
+    from statuses.models import EmojiReaction
+
+    status = _target(inner)
+    name, url = _reaction(inner)
+    reaction = EmojiReaction.objects.filter(account=remote, status=status, emoji=name).first()
+    if reaction is None:
+        raise Ignored("no such reaction")
+    Notification.objects.filter(user_id=status.account_id, account=remote, type=NOTIFICATION_TYPE, status=status,
+                                emoji=notification_emoji(reaction.emoji, reaction.emoji_url)).delete()
+    reaction.delete()
+
+
+def handle_like_or_reaction(activity: dict, remote: User, prepared=None) -> None:
+    """A Like carrying `_misskey_reaction` is an EmojiReact (§3.12)."""
+    if isinstance(activity.get("_misskey_reaction"), str):
+        handle_emoji_react({**activity, "content": activity["_misskey_reaction"]}, remote)
+    else:
+        handle_like(activity, remote)
+
+
+def undo_like_or_reaction(inner: dict, remote: User) -> None:
+    if isinstance(inner.get("_misskey_reaction"), str):
+        undo_emoji_react({**inner, "content": inner["_misskey_reaction"]}, remote)
+    else:
+        undo_like(inner, remote)
+
+
 # -- Announce -----------------------------------------------------------------------------------
 
 def prepare_announce(activity: dict, remote: User) -> list:
@@ -139,8 +210,8 @@ def undo_block(inner: dict, remote: User) -> None:
 
 # -- Undo ---------------------------------------------------------------------------------------
 
-UNDOERS = {"Follow": follow_handlers.undo_follow, "Like": undo_like, "Announce": undo_announce,
-           "Block": undo_block}
+UNDOERS = {"Follow": follow_handlers.undo_follow, "Like": undo_like_or_reaction, "Announce": undo_announce,
+           "Block": undo_block, "EmojiReact": undo_emoji_react}
 
 
 def handle_undo(activity: dict, remote: User, prepared=None) -> None:

@@ -179,6 +179,45 @@ class TestLike:
         assert Favourite.objects.filter(account=carol).exists()
 
 
+def react(status, content, n=1, actor=REMOTE, **fields):
+    return {"id": f"{actor}#reactions/{n}", "type": "EmojiReact", "actor": actor, "object": status.uri,
+            "content": content, **fields}
+
+
+class TestEmojiReact:
+    """POST /inbox: EmojiReact, Misskey reactions, Undo{EmojiReact}"""
+
+    def test_a_unicode_reaction_is_shown_and_notified(self, anon, api, bob, alice):
+        status = create_status(alice, text="react")
+        assert deliver(anon, bob, react(status, "❤")).state == "done"
+        client = api(scopes=["read"], user=alice)
+        body = client.get(f"/api/v1/statuses/{ids.encode(status.pk)}").json()
+        assert [(r["name"], r["count"]) for r in body["pleroma"]["emoji_reactions"]] == [("❤️", 1)]
+        notification = client.get("/api/v1/notifications").json()[0]
+        assert (notification["type"], notification["emoji"]) == ("pleroma:emoji_reaction", "❤️")
+
+    def test_a_custom_reaction_needs_its_emoji_tag(self, anon, api, bob, alice):
+        status = create_status(alice, text="react")
+        tag = [{"type": "Emoji", "name": ":blob:", "icon": {"type": "Image", "url": "https://remote.example/b.png"}}]
+        assert deliver(anon, bob, react(status, ":blob:", tag=tag)).state == "done"
+        assert deliver(anon, bob, react(status, ":nope:", n=2)).state == "failed"
+        body = api(scopes=["read"]).get(f"/api/v1/statuses/{ids.encode(status.pk)}").json()
+        assert [(r["name"], r["url"]) for r in body["pleroma"]["emoji_reactions"]] == [
+            ("blob@remote.example", "https://remote.example/b.png")]
+
+    def test_a_misskey_like_is_a_reaction_and_undo_removes_it(self, anon, api, bob, alice):
+        status = create_status(alice, text="react")
+        activity = {**like(status), "_misskey_reaction": "👍"}
+        deliver(anon, bob, activity)
+        assert not Favourite.objects.exists()
+        client = api(scopes=["read"], user=alice)
+        assert [r["name"] for r in client.get(f"/api/v1/statuses/{ids.encode(status.pk)}").json()[
+            "pleroma"]["emoji_reactions"]] == ["👍"]
+        assert deliver(anon, bob, undo(activity["id"])).state == "done"
+        assert client.get(f"/api/v1/statuses/{ids.encode(status.pk)}").json()["pleroma"]["emoji_reactions"] == []
+        assert client.get("/api/v1/notifications").json() == []
+
+
 class TestAnnounce:
     """POST /inbox: Announce and Undo{Announce}"""
 
