@@ -39,7 +39,9 @@ def _parse(body: bytes) -> dict:
         actor = actor.get("id")
     if not isinstance(activity.get("type"), str) or not isinstance(actor, str) or not actor:
         raise Refused("Invalid activity", 400)
-    if not isinstance(activity.get("id"), str) or not activity["id"]:
+    if not isinstance(activity.get("id"), str) or not activity["id"] or len(activity["id"]) > 2000:
+        raise Refused("Invalid activity", 400)
+    if len(actor) > 2000:
         raise Refused("Invalid activity", 400)
     # Containment: an actor speaks for ids on its own host only, so that nobody can store
     # (and so block, by idempotency) an activity id of another server.

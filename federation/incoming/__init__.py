@@ -10,7 +10,9 @@ object one effect. An activity that breaks a rule (Rejected) leaves nothing stor
 
 from __future__ import annotations
 
-from django.db import transaction
+import logging
+
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from federation import actors
@@ -39,6 +41,8 @@ HANDLERS = {"Follow": handle_follow, "Undo": handle_undo, "Accept": handle_accep
             "Delete": handle_delete, "Like": handle_like_or_reaction, "Announce": handle_announce,
             "Block": handle_block, "EmojiReact": handle_emoji_react}
 PREPARERS = {"Create": prepare_create, "Update": prepare_update, "Announce": prepare_announce}
+
+log = logging.getLogger(__name__)
 
 __all__ = ["HANDLERS", "Ignored", "Rejected", "answer_follow", "follow_request_answered", "process"]
 
@@ -70,5 +74,10 @@ def process(row: IncomingActivity) -> None:
         state, error = IncomingActivity.State.FAILED, f"rejected: {exc}"
     except actors.ActorError as exc:
         state, error = IncomingActivity.State.FAILED, f"actor: {exc}"
+    except OperationalError:
+        raise  # the database: transient, the task retries
+    except Exception as exc:  # a document no rule foresaw: recorded, never retried forever
+        log.exception("incoming %s %s failed", row.type, row.ap_id)
+        state, error = IncomingActivity.State.FAILED, f"error: {type(exc).__name__}"
     IncomingActivity.objects.filter(pk=row.pk, state=IncomingActivity.State.PENDING).update(
         state=state, error=error[:500], processed_at=timezone.now())

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -31,7 +32,6 @@ from federation.incoming.common import (
     as_list,
     cancelled_first,
     is_local_uri,
-    local_account,
     object_id,
     same_host,
     status_by_uri,
@@ -46,6 +46,8 @@ MAX_CONTENT = 100_000  # Pleroma's [:instance, :remote_limit]
 MAX_SUMMARY = 10_000
 MAX_ATTACHMENTS = 20
 MAX_TAGS = 100
+MAX_ID = 2000  # the longest ActivityPub id a row keeps
+MAX_MENTIONS = 100
 EMOJI_NAME_RE = re.compile(r"^:?([A-Za-z0-9_-]{1,64}):?$")
 HASHTAG_NAME_RE = re.compile(r"^#?(\w{1,256})$", re.UNICODE)
 QUOTE_FIELDS = ("quote", "quoteUrl", "quoteUri", "quoteURL", "_misskey_quote")
@@ -73,7 +75,7 @@ def check_note(note, author: User) -> dict:
     if note.get("type") not in NOTE_TYPES:
         raise Ignored(f"{note.get('type')} objects are not kept")
     note_id = _http_url(note.get("id"))
-    if not note_id:
+    if not note_id or len(note_id) > MAX_ID:
         raise Rejected("The object has no usable id")
     if not same_host(note_id, author.remote_ap_id or ""):
         raise Rejected("Object id and actor are on different hosts")
@@ -181,23 +183,25 @@ def _url(note: dict) -> str:
     return _http_url(value)[:2000]
 
 
-def _published(note: dict) -> datetime.datetime:
-    now = timezone.now()
-    value = note.get("published")
-    parsed = parse_datetime(value) if isinstance(value, str) else None
-    if parsed is None:
-        return now
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, datetime.UTC)
-    return min(parsed, now)
-
-
-def updated_at(note: dict) -> datetime.datetime | None:
-    value = note.get("updated")
-    parsed = parse_datetime(value) if isinstance(value, str) else None
+def _datetime(value) -> datetime.datetime | None:
+    """An ISO 8601 time of a document, None when missing or not a real date."""
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:  # well formed but impossible (month 13)
+        return None
     if parsed is not None and timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed, datetime.UTC)
     return parsed
+
+
+def _published(note: dict) -> datetime.datetime:
+    parsed = _datetime(note.get("published"))
+    now = timezone.now()
+    return now if parsed is None else min(parsed, now)
+
+
+def updated_at(note: dict) -> datetime.datetime | None:
+    return _datetime(note.get("updated"))
 
 
 def addressing(note: dict, activity: dict | None) -> tuple[list[str], list[str]]:
@@ -263,12 +267,12 @@ def mentioned_accounts(note: dict, activity: dict | None) -> list[User]:
     private or direct note, and are notified."""
     to, cc = addressing(note, activity)
     uris = [_http_url(t.get("href")) for t in _tags(note) if t.get("type") == "Mention"] + to + cc
-    accounts: dict = {}
-    for uri in dict.fromkeys(u for u in uris if u and is_local_uri(u)):
-        account = local_account(uri)
-        if account is not None:
-            accounts[account.pk] = account
-    return list(accounts.values())
+    prefix = f"{settings.PLEROMA_URL}/users/"
+    nicknames = list(dict.fromkeys(u[len(prefix):].lower() for u in uris if u.startswith(prefix)))[:MAX_MENTIONS]
+    if not nicknames:
+        return []
+    return list(User.objects.annotate(lower_nickname=Lower("nickname")).filter(
+        lower_nickname__in=nicknames, domain__isnull=True, is_active=True, is_deleted=False))
 
 
 def _media_type(kind, mime: str) -> str:

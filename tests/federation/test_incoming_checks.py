@@ -84,3 +84,30 @@ class TestForgery:
         row = deliver(anon, bob, create(note(1)))
         assert row.state == "ignored"
         assert not Status.objects.exists()
+
+
+class TestHostileDocuments:
+    """Documents no sender should write: processed without a crash, nothing half-stored"""
+
+    @pytest.mark.parametrize("fields", [
+        {"id": "https://remote.example/objects/" + "x" * 2100},
+        {"published": "2026-13-45T99:00:00Z", "updated": "garbage"},
+        {"content": {"not": "a string"}, "summary": ["no"], "sensitive": "yes"},
+        {"tag": ["a", 1, {"type": "Mention"}, {"type": "Hashtag", "name": "#" + "x" * 300},
+                {"type": "Emoji", "name": ":a:", "icon": "not an object"}]},
+        {"attachment": [{"url": {"href": 5}}, "junk", {"url": ["https://remote.example/a.png"], "mediaType": "bad"}]},
+        {"inReplyTo": {"id": ["nested"]}, "quoteUrl": 7, "url": [{"href": None}], "to": "not-a-list"},
+        {"contentMap": {"en": 5}, "@context": [{"@language": 7}]},
+    ])
+    def test_junk_fields_never_crash_the_worker(self, anon, bob, fields):
+        activity = create({**note(1), **fields}, n=1)
+        row = deliver(anon, bob, activity)
+        assert row.state in ("done", "failed", "ignored"), row.error
+        assert not row.error.startswith("error:"), row.error
+        for status in Status.objects.all():
+            assert status.account == bob
+
+    def test_an_activity_id_too_long_to_keep_is_a_400(self, anon, bob):
+        response = send(anon, bob, {**create(note(1)), "id": f"{REMOTE}#" + "x" * 2100})
+        assert response.status_code == 400
+        assert not IncomingActivity.objects.exists()
