@@ -40,7 +40,7 @@ from notifications.services import notify
 from statuses.models import Hashtag, MediaAttachment, Mention, Status, StatusContext, StatusTag
 from statuses.services.posting import counts_as_public
 
-NOTE_TYPES = ("Note", "Article", "Page")
+NOTE_TYPES = ("Note", "Article", "Page", "Question")
 PUBLIC_ADDRESSES = (PUBLIC, "as:Public", "Public")
 MAX_CONTENT = 100_000  # Pleroma's [:instance, :remote_limit]
 MAX_SUMMARY = 10_000
@@ -48,6 +48,7 @@ MAX_ATTACHMENTS = 20
 MAX_TAGS = 100
 MAX_ID = 2000  # the longest ActivityPub id a row keeps
 MAX_MENTIONS = 100
+MAX_POLL_OPTIONS = 20
 EMOJI_NAME_RE = re.compile(r"^:?([A-Za-z0-9_-]{1,64}):?$")
 HASHTAG_NAME_RE = re.compile(r"^#?(\w{1,256})$", re.UNICODE)
 QUOTE_FIELDS = ("quote", "quoteUrl", "quoteUri", "quoteURL", "_misskey_quote")
@@ -334,6 +335,49 @@ def quote_uri(note: dict) -> str:
     return ""
 
 
+def poll_of(note: dict) -> dict | None:
+    """A Question's poll (§4.7): options with their counts (`replies.totalItems`), single
+    (`oneOf`) or multiple (`anyOf`) choice, voters, end and closing times."""
+    if note.get("type") != "Question":
+        return None
+    multiple = isinstance(note.get("anyOf"), list)
+    items = note.get("anyOf") if multiple else note.get("oneOf")
+    options: list[str] = []
+    votes: list[int] = []
+    for item in items[:MAX_POLL_OPTIONS] if isinstance(items, list) else []:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or item["name"] in options:
+            continue
+        replies = item.get("replies")
+        total = replies.get("totalItems") if isinstance(replies, dict) else 0
+        options.append(item["name"][:500])
+        votes.append(total if isinstance(total, int) and 0 <= total < 2**31 else 0)
+    if len(options) < 2:
+        return None
+    voters = note.get("votersCount")
+    if not isinstance(voters, int) or not 0 <= voters < 2**31:
+        voters = 0 if multiple else sum(votes)
+    return {"options": options, "votes": votes, "voters_count": voters, "multiple": multiple,
+            "expires_at": _datetime(note.get("endTime")) or _datetime(note.get("closed")),
+            "closed_at": _datetime(note.get("closed"))}
+
+
+def refresh_poll(status: Status, note: dict) -> bool:
+    """Update{Question}: new counts when the options are the same; whether anything changed."""
+    from statuses.models import Poll
+
+    fresh = poll_of(note)
+    poll = Poll.objects.select_for_update().filter(status=status).first()
+    if fresh is None or poll is None or fresh["options"] != poll.options:
+        return False
+    names = ["votes", "voters_count"] + (["closed_at"] if fresh["closed_at"] is not None else [])
+    changed = [name for name in names if getattr(poll, name) != fresh[name]]
+    for name in changed:
+        setattr(poll, name, fresh[name])
+    if changed:
+        poll.save(update_fields=changed)  # drops the status's rendered entry
+    return bool(changed)
+
+
 # -- storing ------------------------------------------------------------------------------------
 
 def _context_for(note: dict, parent: Status | None) -> StatusContext:
@@ -408,6 +452,11 @@ def store_note(incoming: Incoming) -> Status:
         return Status.objects.get(ap_id=note["id"])
     store_tags(status, hashtags_of(note))
     store_media(status, attachments_of(note))
+    poll = poll_of(note)
+    if poll is not None:
+        from statuses.models import Poll
+
+        Poll.objects.create(status=status, **poll)
     if counts_as_public(visibility):
         if parent is not None:
             Status.objects.filter(pk=parent.pk).update(replies_count=F("replies_count") + 1)

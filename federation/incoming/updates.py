@@ -41,7 +41,12 @@ def handle_update(activity: dict, remote: User, prepared=None) -> None:
         raise Ignored("Update of an object this server does not have")
     if status.account_id != remote.pk:
         raise Rejected("Update of an object owned by another actor")
-    edit_note(status, note, activity)
+    counted = notes.refresh_poll(status, note)  # a Question's counts change without `updated`
+    try:
+        edit_note(status, note, activity)
+    except Ignored:
+        if not counted:
+            raise
 
 
 def edit_note(status: Status, note: dict, activity: dict | None) -> None:

@@ -98,3 +98,34 @@ class TestUpdatePerson:
         assert row.state == "failed"
         carol.refresh_from_db()
         assert carol.display_name != "Bob B."
+
+
+class TestQuestion:
+    """Create{Question} and Update{Question}: remote polls and their counts (§4.7)"""
+
+    def question(self, tea: int, coffee: int, **fields) -> dict:
+        return {**note("q1"), "type": "Question", "content": "<p>Tea or coffee?</p>", "endTime": "2099-01-08T12:00:00Z",
+                "oneOf": [{"type": "Note", "name": "Tea", "replies": {"type": "Collection", "totalItems": tea}},
+                          {"type": "Note", "name": "Coffee", "replies": {"type": "Collection", "totalItems": coffee}}],
+                "votersCount": tea + coffee, **fields}
+
+    def test_a_remote_poll_is_shown_and_its_counts_refresh_without_an_edit(self, anon, api, bob):
+        deliver(anon, bob, create(self.question(3, 5)))
+        status = Status.objects.get()
+        path = f"/api/v1/statuses/{ids.encode(status.pk)}"
+        poll = api(scopes=["read"]).get(path).json()["poll"]
+        assert [(o["title"], o["votes_count"]) for o in poll["options"]] == [("Tea", 3), ("Coffee", 5)]
+        assert (poll["voters_count"], poll["multiple"], poll["expires_at"][:10]) == (8, False, "2099-01-08")
+        assert deliver(anon, bob, update(self.question(4, 7))).state == "done"
+        poll = api(scopes=["read"]).get(path).json()["poll"]
+        assert [o["votes_count"] for o in poll["options"]] == [4, 7]
+        assert poll["voters_count"] == 11
+        assert Status.objects.get().edited_at is None
+
+    def test_changed_options_do_not_take_the_counts(self, anon, api, bob):
+        deliver(anon, bob, create(self.question(3, 5)))
+        renamed = self.question(9, 9)
+        renamed["oneOf"][0]["name"] = "Milk"
+        assert deliver(anon, bob, update(renamed)).state == "ignored"
+        status = Status.objects.get()
+        assert status.poll.votes == [3, 5]
