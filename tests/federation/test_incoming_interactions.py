@@ -43,16 +43,27 @@ def undo(inner, n=1, actor=REMOTE):
 class TestDelete:
     """POST /inbox: Delete"""
 
-    def test_deleting_a_note_removes_the_status_its_counts_and_notifications(self, anon, api, bob, alice,
-                                                                            django_capture_on_commit_callbacks):
+    def test_deleting_a_note_removes_the_status_its_counts_and_notifications(
+            self, anon, api, bob, alice, settings, django_capture_on_commit_callbacks):
+        import json
+
+        import redis
+
+        from streaming import broker
+
         parent = create_status(alice, text="root")
         obj = note(1, inReplyTo=parent.uri, tag=[{"type": "Mention", "href": alice.ap_id}])
         deliver(anon, bob, create(obj))
+        remote_pk = Status.objects.get(ap_id=obj["id"]).pk
         assert Notification.objects.filter(user=alice, type="mention").exists()
         tombstone = {"id": obj["id"], "type": "Tombstone"}
-        send_delete = {"id": f"{REMOTE}#delete/1", "type": "Delete", "actor": REMOTE, "object": tombstone}
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            row = deliver(anon, bob, send_delete)
+        pubsub = redis.Redis.from_url(settings.REDIS_URL).pubsub(ignore_subscribe_messages=True)
+        pubsub.subscribe(broker.channel())
+        while pubsub.get_message(timeout=0.2) is not None:
+            pass
+        with django_capture_on_commit_callbacks(execute=True):
+            row = deliver(anon, bob, {"id": f"{REMOTE}#delete/1", "type": "Delete", "actor": REMOTE,
+                                      "object": tombstone})
         assert row.state == "done"
         assert not Status.objects.filter(ap_id=obj["id"]).exists()
         parent.refresh_from_db()
@@ -60,9 +71,15 @@ class TestDelete:
         assert not Notification.objects.filter(user=alice, type="mention").exists()
         bob.refresh_from_db()
         assert bob.statuses_count == 0
-        assert api(scopes=["read"], user=alice).get("/api/v1/timelines/public").json() == [
-            api(scopes=["read"], user=alice).get(f"/api/v1/statuses/{ids.encode(parent.pk)}").json()]
-        assert callbacks  # the deletion is announced once committed (streaming `delete`)
+        client = api(scopes=["read"], user=alice)
+        assert [s["id"] for s in client.get("/api/v1/timelines/public").json()] == [ids.encode(parent.pk)]
+        events = []
+        while (message := pubsub.get_message(timeout=0.3)) is not None:
+            events.append(json.loads(message["data"]))
+        pubsub.close()
+        assert [e for e in events if e["event"] == "delete"] == [{
+            "event": "delete", "id": ids.encode(remote_pk), "account": bob.pk.hex, "visibility": "public",
+            "local": False, "reblog": False, "mentioned": [], "tags": []}]
 
     def test_a_delete_by_id_works_too(self, anon, bob):
         deliver(anon, bob, create(note(1)))
