@@ -81,7 +81,7 @@ class TestUpdatePerson:
 
     def test_the_profile_is_refreshed_from_the_embedded_actor(self, anon, api, bob):
         key_before = bob.public_key_pem
-        row = deliver(anon, bob, update(self.person(type="Service")))
+        row = deliver(anon, bob, update(self.person(type="Service", movedTo="https://new.example/users/bob")))
         assert row.state == "done"
         body = api(scopes=["read"]).get(f"/api/v1/accounts/{ids.encode(bob.pk)}").json()
         assert (body["display_name"], body["locked"], body["bot"]) == ("Bob B.", True, True)
@@ -91,6 +91,7 @@ class TestUpdatePerson:
         assert body["fields"][0]["name"] == "site"
         bob.refresh_from_db()
         assert bob.public_key_pem == key_before  # a document without a key keeps the known one
+        assert bob.moved_to == "https://new.example/users/bob"
 
     def test_an_actor_cannot_update_another_actor(self, anon, bob):
         carol = remote_account("carol", "https://remote.example/users/carol")
