@@ -91,6 +91,8 @@ def _fetch_note(uri: str) -> Incoming | None:
         document = fetch_object(uri)
     except FetchError:
         return None
+    if document.get("id") != uri:
+        return None  # an alias (Mastodon's rule, §5.8): the id it names is not what was asked
     author_id = object_id(document.get("attributedTo") or document.get("actor"))
     if not author_id or not same_host(author_id, document.get("id", "")):
         return None
@@ -124,10 +126,8 @@ def fetch_ancestors(note: dict) -> list[Incoming]:
         parent = _fetch_note(parent_id)
         if parent is None:
             return chain
-        seen.update({parent_id, parent.note["id"]})
+        seen.add(parent_id)
         chain.append(parent)
-        if parent.note["id"] != parent_id and _known(parent.note["id"]):
-            return chain
         current = parent.note
 
 

@@ -206,6 +206,12 @@ class TestReplyParents:
         assert body["pleroma"]["quote"]["content"] == "<p>quoted</p>"
         assert body["pleroma"]["quote"]["account"]["acct"] == peer.carol.nickname
 
+    def test_a_fetched_parent_naming_another_id_is_not_stored(self, anon, bob, peer):
+        alias = f"{peer.base}/@carol/1"
+        peer.documents["/@carol/1"] = note("real", actor=peer.carol.remote_ap_id)
+        deliver(anon, bob, create(note(1, inReplyTo=alias)))
+        assert list(Status.objects.values_list("ap_id", flat=True)) == [note(1)["id"]]
+
     def test_a_quote_that_cannot_be_fetched_stays_a_link(self, anon, bob, peer):
         deliver(anon, bob, create(note(1, quoteUrl=f"{peer.base}/objects/missing")))
         assert Status.objects.get().quote is None
