@@ -485,10 +485,13 @@ def prepare_create(activity: dict, remote: User) -> list[Incoming]:
     if isinstance(note, str):
         if not same_host(note, remote.remote_ap_id or ""):
             raise Rejected("Object id and actor are on different hosts")
+        uri = note
         try:
-            note = fetch_object(note)
+            note = fetch_object(uri)
         except FetchError as exc:
             raise Ignored(f"the object could not be fetched: {exc}") from exc
+        if note.get("id") != uri:
+            raise Rejected("The fetched object names another id")
     note = check_note(note, remote)
     if cancelled_first(remote.remote_ap_id, note["id"], "Delete"):
         raise Ignored("deleted before it arrived")

@@ -78,6 +78,14 @@ class TestForgery:
         assert row.state == "failed"
         assert row.error == "rejected: Object id and actor are on different hosts"
 
+    def test_a_create_naming_its_object_by_id_fetches_it(self, anon, peer):
+        carol = peer.carol
+        obj = peer.serve(note("byid", actor=carol.remote_ap_id))
+        activity = {"id": f"{peer.base}/activities/1", "type": "Create", "actor": carol.remote_ap_id,
+                    "object": obj["id"]}
+        assert deliver(anon, carol, activity).state == "done"
+        assert Status.objects.get().ap_id == obj["id"]
+
     def test_activities_of_a_deactivated_actor_are_ignored(self, anon, bob):
         bob.is_active = False
         bob.save(update_fields=["is_active"])
