@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import CharField, TextField, Value
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce, Concat
 
 from accounts.models import User
 from accounts.serializers import absolute
@@ -71,12 +71,13 @@ class MentionedAccount(NamedTuple):
 
     pk: uuid.UUID
     nickname: str
-    # Remote mentions are not stored yet (no inbox): local accounts have neither.
-    domain: str | None = None
-    remote_ap_id: str | None = None
+    remote_ap_id: str | None = None  # remote accounts only
 
     acct = property(User.acct.fget)
-    ap_id = property(User.ap_id.fget)
+
+    @property
+    def ap_id(self) -> str:
+        return self.remote_ap_id or f"{settings.PLEROMA_URL}/users/{self.nickname}"
 
 
 def _mentions_and_tags(pks: list) -> tuple[dict, dict]:
@@ -86,7 +87,10 @@ def _mentions_and_tags(pks: list) -> tuple[dict, dict]:
     text = TextField()
     mentioned = Mention.objects.filter(status_id__in=pks).annotate(
         key=Cast("status_id", text), kind=Value("m", output_field=CharField()),
-        first=Cast("account_id", text), second=Cast("account__nickname", text),
+        # nickname and, for a remote account, its actor id: one text column of the union
+        first=Cast("account_id", text), second=Concat(
+            Cast("account__nickname", text), Value("\t", output_field=text),
+            Coalesce(Cast("account__remote_ap_id", text), Value("", output_field=text)), output_field=text),
     ).values_list("key", "kind", "first", "second", "id")
     tagged = StatusTag.objects.filter(status_id__in=pks).annotate(
         key=Cast("status_id", text), kind=Value("t", output_field=CharField()),
@@ -97,7 +101,9 @@ def _mentions_and_tags(pks: list) -> tuple[dict, dict]:
     for status_key, kind, first, second, _ in mentioned.union(tagged, all=True).order_by("id"):
         status_pk = uuid.UUID(status_key)
         if kind == "m":
-            mentions.setdefault(status_pk, []).append(MentionedAccount(uuid.UUID(first), second))
+            nickname, _, remote_ap_id = second.partition("\t")
+            mentions.setdefault(status_pk, []).append(MentionedAccount(
+                uuid.UUID(first), nickname, remote_ap_id or None))
         else:
             tags.setdefault(status_pk, []).append(first)
     return mentions, tags

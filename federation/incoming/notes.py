@@ -265,15 +265,21 @@ def emojis_of(note: dict) -> dict[str, str]:
 
 def mentioned_accounts(note: dict, activity: dict | None) -> list[User]:
     """Local accounts the note mentions (Mention tags) or addresses (`to`/`cc`): those see a
-    private or direct note, and are notified."""
+    private or direct note, and are notified; and the remote accounts known here that its
+    Mention tags name (listed in its `mentions`)."""
     to, cc = addressing(note, activity)
-    uris = [_http_url(t.get("href")) for t in _tags(note) if t.get("type") == "Mention"] + to + cc
+    tagged = [_http_url(t.get("href")) for t in _tags(note) if t.get("type") == "Mention"]
     prefix = f"{settings.PLEROMA_URL}/users/"
-    nicknames = list(dict.fromkeys(u[len(prefix):].lower() for u in uris if u.startswith(prefix)))[:MAX_MENTIONS]
-    if not nicknames:
-        return []
-    return list(User.objects.annotate(lower_nickname=Lower("nickname")).filter(
-        lower_nickname__in=nicknames, domain__isnull=True, is_active=True, is_deleted=False))
+    nicknames = list(dict.fromkeys(u[len(prefix):].lower() for u in tagged + to + cc
+                                   if u.startswith(prefix)))[:MAX_MENTIONS]
+    remote = list(dict.fromkeys(u for u in tagged if u and not is_local_uri(u)))[:MAX_MENTIONS]
+    found: list[User] = []
+    if nicknames:
+        found += User.objects.annotate(lower_nickname=Lower("nickname")).filter(
+            lower_nickname__in=nicknames, domain__isnull=True, is_active=True, is_deleted=False)
+    if remote:
+        found += User.objects.filter(remote_ap_id__in=remote, is_active=True)
+    return found
 
 
 def _media_type(kind, mime: str) -> str:
@@ -413,12 +419,13 @@ def store_media(status: Status, attachments: list[dict]) -> None:
 
 
 def mention_and_notify(status: Status, accounts: list[User]) -> None:
-    """Mention rows for the local accounts a remote status names; new ones are notified."""
+    """Mention rows for the accounts a remote status names; new local ones are notified."""
     known = set(Mention.objects.filter(status=status).values_list("account_id", flat=True))
-    new = [account for account in accounts if account.pk not in known]
+    new = [account for account in accounts if account.pk not in known and account.pk != status.account_id]
     Mention.objects.bulk_create([Mention(status=status, account=a) for a in new], ignore_conflicts=True)
     for account in new:
-        notify(account, status.account, "mention", status=status)
+        if account.is_local:
+            notify(account, status.account, "mention", status=status)
 
 
 def store_note(incoming: Incoming) -> Status:

@@ -78,9 +78,14 @@ class TestCreateNote:
         alice = UserFactory(nickname="alice")
         obj = note(1, tag=[{"type": "Mention", "href": alice.ap_id, "name": "@alice"},
                            {"type": "Mention", "href": "https://x.example/users/zed", "name": "@zed@x.example"}])
+        zed = remote_account("zed", "https://x.example/users/zed")
         deliver(anon, bob, create(obj))
         status = Status.objects.get()
-        assert list(Mention.objects.filter(status=status).values_list("account", flat=True)) == [alice.pk]
+        assert set(Mention.objects.filter(status=status).values_list("account", flat=True)) == {alice.pk, zed.pk}
+        body = api(scopes=["read"]).get(f"/api/v1/statuses/{ids.encode(status.pk)}").json()
+        assert sorted((m["acct"], m["url"]) for m in body["mentions"]) == [
+            ("alice", alice.ap_id), ("zed@x.example", "https://x.example/users/zed")]
+        assert not Notification.objects.filter(user=zed).exists()
         notifications = api(scopes=["read"], user=alice).get("/api/v1/notifications").json()
         assert [(n["type"], n["account"]["acct"], n["status"]["uri"]) for n in notifications] == [
             ("mention", "bob@remote.example", obj["id"])]

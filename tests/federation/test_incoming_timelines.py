@@ -91,6 +91,8 @@ class TestThread:
         client = api(scopes=["read"], user=alice)
         context = client.get(f"/api/v1/statuses/{ids.encode(root.pk)}/context").json()
         assert [s["uri"] for s in context["descendants"]] == [note(1)["id"], note(2)["id"], mine.uri]
+        assert [(m["acct"], m["url"]) for m in context["descendants"][2]["mentions"]] == [
+            ("bob@remote.example", REMOTE)]  # a local reply to a remote post names its author
         second = context["descendants"][1]
         assert second["in_reply_to_account_id"] == ids.encode(bob.pk)
         assert second["pleroma"]["in_reply_to_account_acct"] == "bob@remote.example"
