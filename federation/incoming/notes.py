@@ -401,8 +401,10 @@ def _context_for(note: dict, parent: Status | None) -> StatusContext:
     return context
 
 
-def store_tags(status: Status, names: list[str]) -> None:
-    StatusTag.objects.filter(status=status).exclude(hashtag__name__in=names).delete()
+def store_tags(status: Status, names: list[str], *, replace: bool = True) -> None:
+    """The status's hashtags; `replace` drops the ones it no longer has (an edit)."""
+    if replace:
+        StatusTag.objects.filter(status=status).exclude(hashtag__name__in=names).delete()
     if not names:
         return
     Hashtag.objects.bulk_create([Hashtag(name=n) for n in names], ignore_conflicts=True)
@@ -410,17 +412,22 @@ def store_tags(status: Status, names: list[str]) -> None:
                                    for t in Hashtag.objects.filter(name__in=names)], ignore_conflicts=True)
 
 
-def store_media(status: Status, attachments: list[dict]) -> None:
-    """The status's remote media, replacing what it had."""
-    MediaAttachment.objects.filter(status=status).delete()
+def store_media(status: Status, attachments: list[dict], *, replace: bool = True) -> None:
+    """The status's remote media, replacing what it had (`replace`, an edit)."""
+    if replace:
+        MediaAttachment.objects.filter(status=status).delete()
+    if not attachments:
+        return
     MediaAttachment.objects.bulk_create([
         MediaAttachment(account_id=status.account_id, status=status, file="", position=position, **fields)
         for position, fields in enumerate(attachments)])
 
 
-def mention_and_notify(status: Status, accounts: list[User]) -> None:
+def mention_and_notify(status: Status, accounts: list[User], *, new_status: bool = False) -> None:
     """Mention rows for the accounts a remote status names; new local ones are notified."""
-    known = set(Mention.objects.filter(status=status).values_list("account_id", flat=True))
+    if not accounts:
+        return
+    known = set() if new_status else set(Mention.objects.filter(status=status).values_list("account_id", flat=True))
     new = [account for account in accounts if account.pk not in known and account.pk != status.account_id]
     Mention.objects.bulk_create([Mention(status=status, account=a) for a in new], ignore_conflicts=True)
     for account in new:
@@ -457,8 +464,8 @@ def store_note(incoming: Incoming) -> Status:
             )
     except IntegrityError:  # stored meanwhile by another delivery
         return Status.objects.get(ap_id=note["id"])
-    store_tags(status, hashtags_of(note))
-    store_media(status, attachments_of(note))
+    store_tags(status, hashtags_of(note), replace=False)
+    store_media(status, attachments_of(note), replace=False)
     poll = poll_of(note)
     if poll is not None:
         from statuses.models import Poll
@@ -471,7 +478,7 @@ def store_note(incoming: Incoming) -> Status:
             Status.objects.filter(pk=status.quote_id).update(quotes_count=F("quotes_count") + 1)
     User.objects.filter(pk=author.pk).update(statuses_count=F("statuses_count") + 1,
                                              last_status_at=timezone.now())
-    mention_and_notify(status, mentioned_accounts(note, activity))
+    mention_and_notify(status, mentioned_accounts(note, activity), new_status=True)
     return status
 
 
