@@ -27,7 +27,12 @@ def prepare_update(activity: dict, remote: User) -> None:
         return None
     if not same_host(object_id(obj), remote.remote_ap_id or ""):
         raise Rejected("Object id and actor are on different hosts")
-    return None
+    note = notes.check_note(obj, remote)
+    if Status.objects.filter(ap_id=note["id"]).exists():
+        return None
+    # An Update before its Create (§3.5): a note that passes the Create's checks is stored
+    # as if created, with its missing parents.
+    return [notes.Incoming(note, remote, activity), *notes.fetch_ancestors(note)]
 
 
 def handle_update(activity: dict, remote: User, prepared=None) -> None:
@@ -38,7 +43,10 @@ def handle_update(activity: dict, remote: User, prepared=None) -> None:
     note = notes.check_note(obj, remote)
     status = Status.objects.select_for_update().filter(ap_id=note["id"]).first()
     if status is None:
-        raise Ignored("Update of an object this server does not have")
+        if not prepared:
+            raise Ignored("Update of an object this server does not have")
+        notes.store_thread(prepared)
+        return
     if status.account_id != remote.pk:
         raise Rejected("Update of an object owned by another actor")
     counted = notes.refresh_poll(status, note)  # a Question's counts change without `updated`

@@ -50,6 +50,13 @@ class TestUpdateNote:
         assert row.state == "ignored"
         assert Status.objects.get().content == "<p>hello</p>"
 
+    def test_an_update_before_its_create_stores_the_note(self, anon, bob):
+        row = deliver(anon, bob, update({**note(1), "content": "<p>early</p>", "updated": "2026-01-07T13:00:00Z"}))
+        assert row.state == "done"
+        assert Status.objects.get(ap_id=note(1)["id"]).content == "<p>early</p>"
+        assert deliver(anon, bob, create(note(1))).state == "ignored"  # the late Create: known already
+        assert Status.objects.count() == 1
+
     def test_an_edit_of_another_actors_note_is_refused(self, anon, bob):
         carol = remote_account("carol", "https://remote.example/users/carol")
         carols = note("c1", actor=carol.remote_ap_id)
