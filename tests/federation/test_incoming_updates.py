@@ -137,3 +137,16 @@ class TestQuestion:
         assert deliver(anon, bob, update(renamed)).state == "ignored"
         status = Status.objects.get()
         assert status.poll.votes == [3, 5]
+
+
+class TestEditHistory:
+    """GET /api/v1/statuses/:id/history of a remotely edited status"""
+
+    def test_the_replaced_version_is_kept(self, anon, api, bob):
+        pytest.importorskip("statuses.services.editing",
+                            reason="the edit history comes with the statuses app's editing service")
+        deliver(anon, bob, create(note(1)))
+        deliver(anon, bob, update({**note(1), "content": "<p>v2</p>", "updated": "2026-01-07T13:00:00Z"}))
+        status = Status.objects.get()
+        history = api(scopes=["read"]).get(f"/api/v1/statuses/{ids.encode(status.pk)}/history").json()
+        assert [version["content"] for version in history] == ["<p>hello</p>", "<p>v2</p>"]
