@@ -29,6 +29,11 @@ relationship_parts: list[Callable] = []
 # accounts.security.remove_account_data, in registration order, each safe to run again.
 account_data_removers: list[Callable] = []
 
+# Functions user -> None called inside the transaction that changed a local account's
+# profile (update_credentials, the avatar/banner/background helpers): federation sends
+# Update{Person} to the account's followers elsewhere.
+profile_updated: list[Callable] = []
+
 # Functions value -> User | None finding an account of another server by `nick@host` or
 # actor URL (fetching it when needed); federation registers one.
 account_resolvers: list[Callable] = []
