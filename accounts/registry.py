@@ -39,6 +39,22 @@ profile_updated: list[Callable] = []
 account_resolvers: list[Callable] = []
 
 
+# Functions value -> (User | None, why not) like account_resolvers, saying why an account
+# was not found: "account not found" or "server unreachable" (imports report it).
+account_finders: list[Callable] = []
+
+
+def find_remote_account(value: str) -> tuple[User | None, str]:
+    """The account elsewhere `value` names, or None and why it was not found."""
+    reason = "account not found"
+    for find in account_finders:
+        found, why = find(value)
+        if found is not None:
+            return found, ""
+        reason = why or reason
+    return None, reason
+
+
 def resolve_remote_account(value: str) -> User | None:
     """The account elsewhere `value` names, through the registered resolvers."""
     for resolve in account_resolvers:

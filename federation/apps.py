@@ -16,6 +16,7 @@ class FederationConfig(AppConfig):
         from relationships import registry as relationship_hooks
 
         registry.account_resolvers.append(resolver.resolve_account)
+        registry.account_finders.append(resolver.find_account)
         relationship_hooks.follow_request_answered.append(incoming.follow_request_answered)
         publish.register()
 

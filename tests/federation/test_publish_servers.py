@@ -111,3 +111,45 @@ class TestFollowingARemoteAccount:
         while rows(second_server, "SELECT 1 FROM accounts_follow") and time.monotonic() < deadline:
             time.sleep(0.3)
         assert not rows(second_server, "SELECT 1 FROM accounts_follow"), second_server.log()[-3000:]
+
+
+class TestFollowImportOfRemoteAccounts:
+    """POST /api/pleroma/follow_import with nick@host entries"""
+
+    def test_the_report_says_followed_requested_not_found_and_unreachable(
+            self, running_server, second_server, federating_worker):
+        from tests.e2e.servers import free_port
+
+        UserFactory(nickname="alice")
+        second_server.create_user("bob")
+        second_server.create_user("carol")
+        carol_token = second_server.token("carol")
+        locked = second_server.request("PATCH", "/api/v1/accounts/update_credentials", carol_token,
+                                       data={"locked": "true"})
+        assert locked.status_code == 200
+        token = running_server.token("alice")
+        down = f"dave@127.0.0.1:{free_port()}"  # nothing listens there
+        entries = [f"bob@{second_server.domain}", f"carol@{second_server.domain}",
+                   f"nobody@{second_server.domain}", down]
+        response = running_server.post("/api/pleroma/follow_import", token, data={"list": "\n".join(entries)})
+        assert response.status_code == 200, running_server.log()[-3000:]
+        location = response.headers["Location"]
+
+        def report():
+            body = running_server.get(location, token).json()
+            return body if body["state"] == "done" else None
+
+        body = federating_worker.wait_for(report, timeout=90)
+        outcomes = [(i["identifier"], i["outcome"], i["reason"]) for i in body["items"]]
+        assert outcomes == [
+            (entries[0], "done", "followed"),
+            (entries[1], "done", "requested"),
+            (entries[2], "skipped", "account not found"),
+            (down, "skipped", "server unreachable"),
+        ]
+        # bob's server accepted; carol's request waits for her
+        federating_worker.wait_for(lambda: Follow.objects.filter(
+            follower__nickname="alice", followed__nickname=f"bob@{second_server.domain}", state="accept").exists())
+        assert Follow.objects.get(followed__nickname=f"carol@{second_server.domain}").state == "pending"
+        assert wait_rows(second_server, "SELECT 1 FROM accounts_follow f JOIN accounts_user u"
+                         " ON u.id = f.followed_id WHERE u.nickname = 'carol' AND f.state = 'pending'")
