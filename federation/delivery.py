@@ -40,6 +40,7 @@ LEASE = datetime.timedelta(minutes=5)  # an attempt in flight; longer than any r
 SWEEP_GRACE = datetime.timedelta(minutes=2)
 PROBE_EVERY = datetime.timedelta(minutes=30)
 SWEEP_BATCH = 500
+FAN_OUT_INLINE = 20  # more deliveries than this are queued by a task, not by the request
 
 
 class TransientDeliveryError(Exception):
@@ -79,19 +80,36 @@ def enqueue(actor: User, payload: dict, inboxes: list[str]) -> OutgoingActivity 
         activity, _ = OutgoingActivity.objects.get_or_create(
             ap_id=payload["id"], defaults={"actor": actor, "payload": payload})
         wanted = list(dict.fromkeys(i for i in inboxes if i))
+        hosts = {inbox: host_of(inbox) for inbox in wanted}
         unreachable = set(Instance.objects.filter(
-            host__in={host_of(i) for i in wanted}, unreachable_since__isnull=False).values_list("host", flat=True))
-        pending = []
-        for inbox in wanted:
-            host = host_of(inbox)
-            state = Delivery.State.DEFERRED if host in unreachable else Delivery.State.PENDING
-            row, created = Delivery.objects.get_or_create(
-                activity=activity, inbox=inbox, defaults={"host": host, "state": state})
-            if created and state == Delivery.State.PENDING:
-                pending.append(str(row.pk))
-    for delivery_id in pending:
-        transaction.on_commit(lambda delivery_id=delivery_id: tasks.deliver.delay(delivery_id))
+            host__in=set(hosts.values()), unreachable_since__isnull=False).values_list("host", flat=True))
+        known = set(Delivery.objects.filter(activity=activity).values_list("inbox", flat=True))
+        rows = [Delivery(activity=activity, inbox=inbox, host=host,
+                         state=Delivery.State.DEFERRED if host in unreachable else Delivery.State.PENDING)
+                for inbox, host in hosts.items() if inbox not in known]
+        # One INSERT per thousand rows, whatever the number of followers' servers; a row a
+        # concurrent enqueue wrote first is skipped (the unique (activity, inbox) pair).
+        Delivery.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        pending = [str(row.pk) for row in rows if row.state == Delivery.State.PENDING]
+    if len(pending) > FAN_OUT_INLINE:
+        # Queueing thousands of messages is the worker's job, not the request's.
+        activity_pk = str(activity.pk)
+        transaction.on_commit(lambda: tasks.fan_out.delay(activity_pk))
+    else:
+        for delivery_id in pending:
+            transaction.on_commit(lambda delivery_id=delivery_id: tasks.deliver.delay(delivery_id))
     return activity
+
+
+def fan_out(activity_pk: str) -> int:
+    """Queue a delivery task for each pending, never attempted row of an activity."""
+    from federation import tasks
+
+    pks = list(Delivery.objects.filter(activity_id=activity_pk, state=Delivery.State.PENDING, attempts=0)
+               .values_list("pk", flat=True))
+    for pk in pks:
+        tasks.deliver.delay(str(pk))
+    return len(pks)
 
 
 def inbox_of(user: User) -> str:

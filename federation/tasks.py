@@ -40,6 +40,14 @@ def deliver(delivery_id: str) -> None:
     delivery.attempt(delivery_id)
 
 
+@shared_task(queue="delivery", acks_late=True, autoretry_for=TRANSIENT, max_retries=5, retry_backoff=True)
+def fan_out(activity_id: str) -> int:
+    """Queue one delivery task per inbox of an activity (an activity for many servers)."""
+    from federation import delivery
+
+    return delivery.fan_out(activity_id)
+
+
 @shared_task(queue="delivery", acks_late=True, autoretry_for=TRANSIENT, max_retries=3, retry_backoff=True)
 def sweep_deliveries() -> int:
     """Periodic: queue the pending deliveries whose attempt is overdue (nothing is lost when a

@@ -261,3 +261,29 @@ class TestSweep:
         tasks.deliver(str(row.pk))
         assert receiver.received == []
         assert Delivery.objects.get(pk=row.pk).state == "pending"
+
+
+class TestFanOut:
+    """delivery.enqueue for many inboxes"""
+
+    def test_many_inboxes_are_written_in_constant_queries_and_queued_by_one_task(
+            self, receiver, django_capture_on_commit_callbacks, django_assert_max_num_queries):
+        alice = UserFactory(nickname="alice")
+        inboxes = [f"{receiver.inbox}/{n}" for n in range(60)]
+        with django_capture_on_commit_callbacks() as callbacks:
+            with django_assert_max_num_queries(9):  # savepoints, the activity, two reads, one INSERT
+                delivery.enqueue(alice, {"id": f"{alice.ap_id}#many", "type": "Create", "actor": alice.ap_id},
+                                 inboxes)
+        assert Delivery.objects.filter(state="pending").count() == 60
+        assert len(callbacks) == 1  # one fan-out task, not 60 messages from the request
+        callbacks[0]()  # eager: the fan-out queues (runs) every delivery
+        assert Delivery.objects.filter(state="done").count() == 60
+        assert len(receiver.received) == 60
+
+    def test_a_few_inboxes_are_queued_directly(self, receiver, django_capture_on_commit_callbacks):
+        alice = UserFactory(nickname="alice")
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            delivery.enqueue(alice, {"id": f"{alice.ap_id}#few", "type": "Create", "actor": alice.ap_id},
+                             [f"{receiver.inbox}/{n}" for n in range(3)])
+        assert len(callbacks) == 3
+        assert Delivery.objects.filter(state="done").count() == 3
