@@ -111,6 +111,7 @@ class TestDelete:
     def test_deleting_the_actor_deactivates_it_and_removes_its_posts_and_follows(self, anon, api, bob, alice):
         follows.follow(bob, alice)
         follows.follow(alice, bob)
+        follows.authorize_follow_request(bob, alice)  # bob's server accepted
         mine = create_status(alice, text="liked")
         deliver(anon, bob, create(note(1)))
         deliver(anon, bob, like(mine))
@@ -240,6 +241,7 @@ class TestAnnounce:
 
     def test_an_announce_of_a_local_status_is_a_remote_reblog(self, anon, api, bob, alice):
         follows.follow(alice, bob)
+        follows.authorize_follow_request(bob, alice)  # bob's server accepted
         status = create_status(alice, text="boost me")
         activity = announce(status.uri)
         assert deliver(anon, bob, activity).state == "done"
@@ -289,6 +291,7 @@ class TestBlock:
 
     def test_a_block_ends_the_follows_both_ways(self, anon, api, bob, alice):
         follows.follow(alice, bob)
+        follows.authorize_follow_request(bob, alice)  # bob's server accepted
         follows.follow(bob, alice)
         activity = {"id": f"{REMOTE}#blocks/1", "type": "Block", "actor": REMOTE, "object": alice.ap_id}
         assert deliver(anon, bob, activity).state == "done"

@@ -24,6 +24,7 @@ class TestHome:
     def test_a_local_follower_sees_the_remote_accounts_posts(self, anon, api, bob):
         alice = UserFactory(nickname="alice")
         follows.follow(alice, bob)
+        follows.authorize_follow_request(bob, alice)  # bob's server accepted
         deliver(anon, bob, create(note(1, to=[f"{REMOTE}/followers"], cc=[])))
         deliver(anon, bob, create(note(2)))
         body = api(scopes=["read"], user=alice).get("/api/v1/timelines/home").json()
