@@ -142,7 +142,7 @@ def fetch_thread(uri: str) -> list[Incoming]:
 
 # -- reading a note -------------------------------------------------------------------------------
 
-def _language(note: dict, activity: dict | None, content: str) -> str | None:
+def language_of(note: dict, activity: dict | None, content: str) -> str | None:
     for document in (note, activity or {}):
         contexts = document.get("@context")
         for item in contexts if isinstance(contexts, list) else [contexts]:
@@ -161,7 +161,7 @@ def _language(note: dict, activity: dict | None, content: str) -> str | None:
     return None
 
 
-def _content(note: dict) -> str:
+def content_of(note: dict) -> str:
     content = note.get("content")
     if not isinstance(content, str) or not content:
         content_map = note.get("contentMap")
@@ -195,7 +195,7 @@ def _datetime(value) -> datetime.datetime | None:
     return parsed
 
 
-def _published(note: dict) -> datetime.datetime:
+def published_at(note: dict) -> datetime.datetime:
     parsed = _datetime(note.get("published"))
     now = timezone.now()
     return now if parsed is None else min(parsed, now)
@@ -442,21 +442,21 @@ def store_note(incoming: Incoming) -> Status:
     existing = Status.objects.filter(ap_id=note["id"]).first()
     if existing is not None:
         return existing
-    content = _content(note)
+    content = content_of(note)
     summary = note.get("summary") if isinstance(note.get("summary"), str) else ""
     if len(summary) > MAX_SUMMARY:
         raise Rejected(f"The summary is over {MAX_SUMMARY} characters")
     parent = status_by_uri(_http_url(object_id(note.get("inReplyTo"))))
     quoted = status_by_uri(quote_uri(note))
     visibility = visibility_of(note, activity, author)
-    published = _published(note)
+    published = published_at(note)
     try:
         with transaction.atomic():
             status = Status.objects.create(
                 account=author, ap_id=note["id"], remote_url=_url(note), local=False,
                 content=content, content_source=markup.strip_tags(content), content_type="text/html",
                 spoiler_text=markup.strip_tags(summary), sensitive=note.get("sensitive") is True,
-                language=_language(note, activity, note.get("content")), visibility=visibility,
+                language=language_of(note, activity, note.get("content")), visibility=visibility,
                 in_reply_to=parent, in_reply_to_account_id=parent.account_id if parent else None,
                 quote=quoted if quoted is not None and quoted.reblog_of_id is None else None,
                 context=_context_for(note, parent), emojis=emojis_of(note), created_at=published,

@@ -161,7 +161,7 @@ def handle_announce(activity: dict, remote: User, prepared: list) -> None:
         raise Rejected("can not announce this object")
     if Status.objects.filter(account=remote, reblog_of=target).exists():
         raise Ignored("already announced")
-    published = notes._published(activity)
+    published = notes.published_at(activity)
     try:
         with transaction.atomic():
             boost = Status.objects.create(

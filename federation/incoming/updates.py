@@ -82,10 +82,10 @@ def edit_note(status: Status, note: dict, activity: dict | None) -> None:
     summary = note.get("summary") if isinstance(note.get("summary"), str) else ""
     if len(summary) > notes.MAX_SUMMARY:
         raise Rejected(f"The summary is over {notes.MAX_SUMMARY} characters")
-    content = notes._content(note)
+    content = notes.content_of(note)
     edited_at = min(updated, timezone.now())
     mentioned = notes.mentioned_accounts(note, activity)
-    language = notes._language(note, activity, note.get("content"))
+    language = notes.language_of(note, activity, note.get("content"))
     apply_remote_edit = _history_keeping_editor()
     if apply_remote_edit is not None:
         media = [MediaAttachment(account_id=status.account_id, file="", **fields)
