@@ -1,0 +1,28 @@
+"""What the cards app adds to statuses (statuses.registry): `card` on the Status entity, and
+a card fetch after a status is posted or edited."""
+
+from __future__ import annotations
+
+from cards import services
+from cards.models import StatusCard
+from cards.serializers import render_card
+
+
+def load_cards(viewer, statuses: list) -> dict:
+    """statuses.registry loader: `card` of the statuses on a page, in one query, and none
+    for a page whose statuses link nowhere."""
+    candidates = [s.pk for s in statuses if s is not None and "<a" in (s.content or "")]
+    if not candidates:
+        return {}
+    links = StatusCard.objects.filter(status_id__in=candidates).select_related("card")
+    return {link.status_id: {"card": render_card(link.card)} for link in links}
+
+
+def after_create(status, params: dict) -> None:
+    """statuses.registry.after_create: fetch the new status's card once it is committed."""
+    services.schedule_card(status)
+
+
+def after_update(status, params: dict | None = None) -> None:
+    """statuses.registry.after_update: an edit may change, add or remove the first link."""
+    services.schedule_card(status, edited=True)
