@@ -10,8 +10,9 @@ from cards.serializers import render_card
 
 def load_cards(viewer, statuses: list) -> dict:
     """statuses.registry loader: `card` of the statuses on a page, in one query, and none
-    for a page whose statuses link nowhere."""
-    candidates = [s.pk for s in statuses if s is not None and "<a" in (s.content or "")]
+    for a page whose statuses have no link a card could be for (mentions, hashtags and
+    quote links do not count)."""
+    candidates = [s.pk for s in statuses if s is not None and services.link_of(s) is not None]
     if not candidates:
         return {}
     links = StatusCard.objects.filter(status_id__in=candidates).select_related("card")
