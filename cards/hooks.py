@@ -27,3 +27,10 @@ def after_create(status, params: dict) -> None:
 def after_update(status, params: dict | None = None) -> None:
     """statuses.registry.after_update: an edit may change, add or remove the first link."""
     services.schedule_card(status, edited=True)
+
+
+def remote_status_saved(sender, instance, created: bool = False, raw: bool = False, **kwargs) -> None:
+    """post_save of Status: a remote status, however federation stored it, gets its card
+    like a local one (local statuses come through after_create)."""
+    if created and not raw and not instance.local:
+        services.schedule_card(instance)

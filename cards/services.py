@@ -36,6 +36,7 @@ IMAGE_BYTES = 8_000_000
 IMAGE_SIZE = 640  # the stored image fits in IMAGE_SIZE x IMAGE_SIZE (Mastodon's card size)
 FAILED_SECONDS = 3600  # a URL whose fetch failed is not tried again for this long
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
+REMOTE_SPREAD_SECONDS = 60
 
 
 class CardUnavailable(Exception):
@@ -68,13 +69,17 @@ def link_of(status: Status) -> str | None:
 
 
 def schedule_card(status: Status, *, edited: bool = False) -> None:
-    """After the status's transaction commits, fetch (or drop, after an edit) its card."""
+    """After the status's transaction commits, fetch (or drop, after an edit) its card.
+    A remote status's fetch waits a random minute at most: every instance the status
+    reaches would otherwise hit the linked site in the same second (Mastodon spreads its
+    fetches the same way)."""
     from cards import tasks
 
     if not edited and (not settings.LINK_PREVIEWS or link_of(status) is None):
         return
     status_id = str(status.pk)
-    transaction.on_commit(lambda: tasks.fetch_status_card.delay(status_id))
+    countdown = 0 if status.local else secrets.randbelow(REMOTE_SPREAD_SECONDS) + 1
+    transaction.on_commit(lambda: tasks.fetch_status_card.apply_async((status_id,), countdown=countdown))
 
 
 def card_of(status: Status) -> PreviewCard | None:

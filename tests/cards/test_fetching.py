@@ -17,7 +17,7 @@ from cards.models import PreviewCard, StatusCard
 from statuses import services as status_services
 from statuses.models import Status
 from tests.cards.conftest import oembed, page, pixel_bomb
-from tests.factories import UserFactory
+from tests.factories import StatusFactory, UserFactory
 
 
 @pytest.fixture
@@ -311,3 +311,28 @@ class TestEdits:
         assert tasks.fetch_status_card(status_id) is None
         assert pages.hits == []
         nothing_stored(settings)
+
+
+class TestRemoteStatuses:
+    """cards.hooks.remote_status_saved"""
+
+    def test_a_remote_status_gets_its_card_after_a_random_wait(self, pages, data_dir, monkeypatch,
+                                                               django_capture_on_commit_callbacks):
+        sent = []
+        monkeypatch.setattr(tasks.fetch_status_card, "apply_async",
+                            lambda args, countdown: sent.append(countdown) or tasks.fetch_status_card(*args))
+        remote = UserFactory(domain="remote.example")
+        url = pages.og_page("/federated")
+        with django_capture_on_commit_callbacks(execute=True):
+            status = StatusFactory(account=remote, local=False, content=f'<p><a href="{url}">{url}</a></p>')
+        assert StatusCard.objects.get(status=status).card.url == url
+        assert len(sent) == 1 and 1 <= sent[0] <= services.REMOTE_SPREAD_SECONDS
+
+    def test_a_local_status_saved_again_is_not_fetched_twice(self, author, pages, data_dir,
+                                                            django_capture_on_commit_callbacks):
+        url = pages.og_page("/local-once")
+        with django_capture_on_commit_callbacks(execute=True):
+            status = post(author, url)
+        with django_capture_on_commit_callbacks(execute=True):
+            status.save()
+        assert pages.hits_of("/local-once") == 1
