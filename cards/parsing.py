@@ -30,6 +30,7 @@ OEMBED_TYPES = ("application/json+oembed",)
 EMBED_ATTRIBUTES = {"iframe": {"src", "width", "height", "frameborder", "allowfullscreen", "scrolling"}}
 SPACE_RE = re.compile(r"\s+")
 IFRAME_RE = re.compile(r"<iframe\b[^>]*>")
+CONTROL_RE = re.compile(r"[\x00-\x20\x7f]")
 
 
 def _http_url(value: str | None, base: str | None = None) -> str | None:
@@ -42,7 +43,8 @@ def _http_url(value: str | None, base: str | None = None) -> str | None:
         parts = urlsplit(url)
     except ValueError:
         return None
-    if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > MAX_URL_LENGTH:
+    if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > MAX_URL_LENGTH \
+            or CONTROL_RE.search(url):
         return None
     return url
 
@@ -85,8 +87,11 @@ def first_link(content: str, *, exclude_host: str | None = None) -> str | None:
     if not content or "<a" not in content:
         return None
     finder = _LinkFinder()
-    finder.feed(content)
-    finder.close()
+    try:
+        finder.feed(content)
+        finder.close()
+    except (AssertionError, ValueError):  # markup html.parser gives up on: keep what it read
+        pass
     url = finder.found
     if url is None:
         return None
@@ -183,7 +188,7 @@ def parse_page(text: str, base_url: str) -> PageMetadata:
     try:
         parser.feed(text)
         parser.close()
-    except _StopParsing:
+    except (_StopParsing, AssertionError, ValueError):  # the head is read, or the markup is beyond repair
         pass
     if parser.in_title and not parser.page.title:  # <title> never closed
         parser.page.title = "".join(parser.title_parts)

@@ -263,6 +263,9 @@ def _fetch_image(url: str, deadline: float) -> CardImage | None:
     except (CardUnavailable, ApiError) as exc:
         log.info("no card image from %s: %s", url, exc)
         return None
+    except Exception:  # Pillow on hostile bytes: whatever it raises, the card goes without
+        log.warning("no card image from %s", url, exc_info=True)
+        return None
     return CardImage(resized, info.extension, info.width, info.height)
 
 
