@@ -36,3 +36,9 @@ class PreviewCardAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, card: PreviewCard) -> None:
         services.delete_card(card)
+
+    def get_actions(self, request):
+        # Django's bulk delete would leave the image files and the cached entities behind.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
