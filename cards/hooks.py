@@ -29,8 +29,14 @@ def after_update(status, params: dict | None = None) -> None:
     services.schedule_card(status, edited=True)
 
 
-def remote_status_saved(sender, instance, created: bool = False, raw: bool = False, **kwargs) -> None:
+def remote_status_saved(sender, instance, created: bool = False, raw: bool = False,
+                        update_fields=None, **kwargs) -> None:
     """post_save of Status: a remote status, however federation stored it, gets its card
-    like a local one (local statuses come through after_create)."""
-    if created and not raw and not instance.local:
+    like a local one, and a remote edit of its text or warning updates it (local statuses
+    come through after_create and after_update)."""
+    if raw or instance.local:
+        return
+    if created:
         services.schedule_card(instance)
+    elif update_fields and {"content", "sensitive"} & set(update_fields):
+        services.schedule_card(instance, edited=True)

@@ -304,6 +304,18 @@ class TestEdits:
         assert fetch(status) is None
         assert PreviewCard.objects.count() == 2  # cards stay for other statuses linking them
 
+    def test_the_after_update_hook_schedules_the_fetch(self, author, pages, data_dir,
+                                                       django_capture_on_commit_callbacks):
+        from cards import hooks
+
+        status = post(author, pages.og_page("/hooked", title="Before"))
+        fetch(status)
+        Status.objects.filter(pk=status.pk).update(content="<p>no link any more</p>")
+        status.refresh_from_db()
+        with django_capture_on_commit_callbacks(execute=True):
+            hooks.after_update(status)  # statuses.registry.after_update(status), once an edit committed
+        assert not StatusCard.objects.filter(status=status).exists()
+
     def test_status_deleted_before_the_task_ran(self, author, pages, data_dir, settings):
         status = post(author, pages.og_page("/deleted"))
         status_id = str(status.pk)
@@ -336,3 +348,19 @@ class TestRemoteStatuses:
         with django_capture_on_commit_callbacks(execute=True):
             status.save()
         assert pages.hits_of("/local-once") == 1
+
+    def test_a_remote_edit_of_the_text_updates_the_card(self, pages, data_dir, monkeypatch,
+                                                         django_capture_on_commit_callbacks):
+        monkeypatch.setattr(tasks.fetch_status_card, "apply_async",
+                            lambda args, countdown: tasks.fetch_status_card(*args))
+        remote = UserFactory(domain="remote.example")
+        before, after = pages.og_page("/remote-before", title="Before"), pages.og_page("/remote-after", title="After")
+        with django_capture_on_commit_callbacks(execute=True):
+            status = StatusFactory(account=remote, local=False, content=f'<a href="{before}">{before}</a>')
+        status.content = f'<a href="{after}">{after}</a>'
+        with django_capture_on_commit_callbacks(execute=True):
+            status.save(update_fields=["content"])
+        assert StatusCard.objects.get(status=status).card.title == "After"
+        with django_capture_on_commit_callbacks(execute=True):
+            status.save(update_fields=["pinned_at"])  # not the text: nothing fetched
+        assert pages.hits_of("/remote-after") == 1
