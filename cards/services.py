@@ -13,6 +13,7 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from cards import parsing
@@ -153,6 +155,9 @@ def _link(status: Status, url: str, card: PreviewCard) -> PreviewCard | None:
     with transaction.atomic():
         locked = Status.objects.select_for_update().filter(pk=status.pk).first()
         if locked is None or link_of(locked) != url:
+            return None
+        # Locked too, so that pruning cannot remove the card under the new link.
+        if not PreviewCard.objects.select_for_update().filter(pk=card.pk).exists():
             return None
         StatusCard.objects.update_or_create(status_id=locked.pk, defaults={"card": card})
     return card
@@ -342,3 +347,24 @@ def delete_card(card: PreviewCard) -> None:
         name = card.image.name
         card.delete()
     _delete_file(name or "")
+
+
+def prune_unlinked_cards(*, batch: int = 500) -> int:
+    """Remove cards no status shows any more once they are stale (a status linking the URL
+    again would fetch it anyway), with their image files; returns how many."""
+    cutoff = timezone.now() - timedelta(seconds=settings.LINK_PREVIEW_TTL_SECONDS)
+    unlinked = PreviewCard.objects.filter(~Exists(StatusCard.objects.filter(card=OuterRef("pk"))))
+    removed = 0
+    while True:
+        cards = list(unlinked.filter(fetched_at__lt=cutoff).order_by("pk")[:batch])
+        for card in cards:
+            with transaction.atomic():
+                locked = unlinked.select_for_update().filter(pk=card.pk).first()
+                if locked is None:  # a status linked it meanwhile
+                    continue
+                name = locked.image.name or ""
+                locked.delete()
+            _delete_file(name)
+            removed += 1
+        if len(cards) < batch:
+            return removed

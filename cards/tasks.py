@@ -23,3 +23,9 @@ def refresh_card(card_id: str) -> bool:
     """Fetch a stored card's page again (admin action); False if it gives no card now."""
     card = services.PreviewCard.objects.filter(pk=card_id).first()
     return card is not None and services.refresh_card(card) is not None
+
+
+@shared_task(queue="default", acks_late=True)
+def prune_cards() -> int:
+    """Beat: remove stale cards no status shows any more, and their images."""
+    return services.prune_unlinked_cards()

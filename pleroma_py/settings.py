@@ -339,6 +339,7 @@ CELERY_BEAT_SCHEDULE = {
     "publish-due-scheduled-statuses": {"task": "statuses.tasks.publish_due_scheduled_statuses",
                                        "schedule": 60},
     "close-due-polls": {"task": "statuses.tasks.close_due_polls", "schedule": 60},
+    "prune-cards": {"task": "cards.tasks.prune_cards", "schedule": 24 * 3600},
 }
 
 LOGGING = {

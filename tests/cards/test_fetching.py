@@ -364,3 +364,23 @@ class TestRemoteStatuses:
         with django_capture_on_commit_callbacks(execute=True):
             status.save(update_fields=["pinned_at"])  # not the text: nothing fetched
         assert pages.hits_of("/remote-after") == 1
+
+
+class TestPruning:
+    """cards.tasks.prune_cards"""
+
+    def test_stale_cards_no_status_shows_are_removed_with_their_images(self, author, pages, data_dir, settings):
+        shown = post(author, pages.og_page("/still-shown"))
+        fetch(shown)
+        gone = post(author, pages.og_page("/no-longer-shown"))
+        fetch(gone)
+        fresh = post(author, pages.og_page("/fresh-orphan"))
+        fetch(fresh)
+        assert len(card_files(settings)) == 3
+        status_services.delete_status(author, gone)
+        status_services.delete_status(author, fresh)
+        old = timezone.now() - timedelta(seconds=settings.LINK_PREVIEW_TTL_SECONDS + 1)
+        PreviewCard.objects.exclude(url__endswith="/fresh-orphan").update(fetched_at=old)
+        assert tasks.prune_cards() == 1
+        assert sorted(c.url.rsplit("/", 1)[1] for c in PreviewCard.objects.all()) == ["fresh-orphan", "still-shown"]
+        assert len(card_files(settings)) == 2
