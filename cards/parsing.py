@@ -20,6 +20,8 @@ MAX_URL_LENGTH = 2048
 TITLE_LIMIT = 512
 DESCRIPTION_LIMIT = 1000
 NAME_LIMIT = 255
+OPENGRAPH_KEYS = 32
+OPENGRAPH_KEY_LENGTH = 64
 # Links that are not "the link of the post": mentions, hashtags, attachments (Pleroma's
 # selector `a:not(.mention,.hashtag,.attachment,[rel~="tag"])`), and the hidden `RT: <url>`
 # of a quote post (its `quote-inline` span).
@@ -210,8 +212,10 @@ def opengraph_of(page: PageMetadata) -> dict[str, str]:
         for name, value in page.meta.items():
             if name.startswith(prefix):
                 key = name[len(prefix):]
-                if key and key not in values:
+                if key and len(key) <= OPENGRAPH_KEY_LENGTH and key not in values:
                     values[key] = clean_text(value, DESCRIPTION_LIMIT)
+                    if len(values) == OPENGRAPH_KEYS:  # every status showing the card carries them
+                        return values
     return values
 
 

@@ -75,3 +75,10 @@ class TestPage:
 
     def test_dimensions_are_bounded(self):
         assert [parsing.dimension(v) for v in ("480", 1e12, -5, "x", None, 33.7)] == [480, 10000, 0, 0, 0, 33]
+
+    def test_opengraph_is_bounded(self):
+        metas = "".join(f'<meta property="og:k{i}" content="{"v" * 5000}">' for i in range(100))
+        values = parsing.opengraph_of(parsing.parse_page(metas + f'<meta property="og:{"x" * 100}" content="y">',
+                                                         "https://p.example/"))
+        assert len(values) == parsing.OPENGRAPH_KEYS
+        assert all(len(v) <= parsing.DESCRIPTION_LIMIT for v in values.values())
