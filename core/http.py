@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 from django.conf import settings
 
 from core.exceptions import ApiError
@@ -80,9 +82,11 @@ Signer = Callable[[str, str, bytes | None], dict]
 
 
 def get(url: str, *, max_bytes: int = 10_000_000, timeout: float = 10.0,
-        headers: dict | None = None, sign: Signer | None = None) -> Fetched:
+        headers: dict | None = None, sign: Signer | None = None,
+        deadline: float | None = None) -> Fetched:
     """GET a public URL, following redirects (each checked), reading at most max_bytes."""
-    return request("GET", url, max_bytes=max_bytes, timeout=timeout, headers=headers, sign=sign)
+    return request("GET", url, max_bytes=max_bytes, timeout=timeout, headers=headers, sign=sign,
+                   deadline=deadline)
 
 
 def post(url: str, body: bytes, *, max_bytes: int = 1_000_000, timeout: float = 10.0,
@@ -93,10 +97,15 @@ def post(url: str, body: bytes, *, max_bytes: int = 1_000_000, timeout: float = 
 
 
 def request(method: str, url: str, *, body: bytes | None = None, max_bytes: int = 10_000_000,
-            timeout: float = 10.0, headers: dict | None = None, sign: Signer | None = None) -> Fetched:
-    """One outbound request through the address checks and the size and time bounds."""
+            timeout: float = 10.0, headers: dict | None = None, sign: Signer | None = None,
+            deadline: float | None = None) -> Fetched:
+    """One outbound request through the address checks and the size and time bounds.
+
+    `timeout` bounds each connect and read; `deadline` (a time.monotonic() value) the whole
+    exchange, redirects included, so a server dripping its answer cannot hold on for long."""
     base = {"User-Agent": USER_AGENT.format(url=settings.PLEROMA_URL), **(headers or {})}
     for _ in range(MAX_REDIRECTS + 1):
+        _check_deadline(deadline)
         check_url(url)
         sent = {**base, **(sign(method, url, body) if sign is not None else {})}
         try:
@@ -115,15 +124,31 @@ def request(method: str, url: str, *, body: bytes | None = None, max_bytes: int 
                 raise OutboundError("Remote file is too large", status=413)
             chunks, size = [], 0
             try:
-                for chunk in response.iter_content(65536):
+                for chunk in _body_chunks(response, deadline):
                     size += len(chunk)
+                    _check_deadline(deadline)
                     if size > max_bytes:
                         raise OutboundError("Remote file is too large", status=413)
                     chunks.append(chunk)
-            except requests.RequestException as exc:
+            except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
                 raise OutboundError("Remote fetch failed") from exc
             return Fetched(response.status_code, url, b"".join(chunks), dict(response.headers))
     raise OutboundError("Too many redirects")
+
+
+def _body_chunks(response: requests.Response, deadline: float | None):
+    """The body as it arrives. With a deadline each piece is what one read returned (read1),
+    so the deadline is checked between reads: a 64 KB read would wait for all 64 KB."""
+    if deadline is None:
+        yield from response.iter_content(65536)
+        return
+    while chunk := response.raw.read1(65536, decode_content=True):
+        yield chunk
+
+
+def _check_deadline(deadline: float | None) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise RemoteTimeout()
 
 
 def get_json(url: str, **kwargs) -> dict:

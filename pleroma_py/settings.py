@@ -75,6 +75,11 @@ BACKUP_PURGE_AFTER_DAYS = env.int("PLEROMA_BACKUP_PURGE_AFTER_DAYS", default=30)
 EVENT_LOCATION_PROVIDER = env.str("PLEROMA_EVENT_LOCATION_PROVIDER", default="")
 # How far ahead a scheduled status must be (Mastodon's and Pleroma's rule: 5 minutes).
 SCHEDULED_STATUS_MIN_LEAD_SECONDS = env.int("PLEROMA_SCHEDULED_STATUS_MIN_LEAD_SECONDS", default=300)
+# Link preview cards (cards app): fetch the first link of each new status in the background;
+# a card older than the TTL is fetched again when a status links it; the fetch's time bound.
+LINK_PREVIEWS = env.bool("PLEROMA_LINK_PREVIEWS", default=True)
+LINK_PREVIEW_TTL_SECONDS = env.int("PLEROMA_LINK_PREVIEW_TTL", default=14 * 24 * 3600)
+LINK_PREVIEW_TIMEOUT_SECONDS = env.float("PLEROMA_LINK_PREVIEW_TIMEOUT", default=10.0)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # The streaming server (`make streaming`, pleroma_py.asgi): the port it listens on and the
 # URL /api/v1/instance advertises (clients append /api/v1/streaming); defaults below.
@@ -151,6 +156,7 @@ INSTALLED_APPS = [
     "domain_blocks",
     "reports",
     "tags",
+    "cards",
     "bench",
 ]
 
@@ -344,6 +350,7 @@ CELERY_BEAT_SCHEDULE = {
     "publish-due-scheduled-statuses": {"task": "statuses.tasks.publish_due_scheduled_statuses",
                                        "schedule": 60},
     "close-due-polls": {"task": "statuses.tasks.close_due_polls", "schedule": 60},
+    "prune-cards": {"task": "cards.tasks.prune_cards", "schedule": 24 * 3600},
     # Federation: re-queue overdue deliveries, probe unreachable servers.
     "sweep-deliveries": {"task": "federation.tasks.sweep_deliveries", "schedule": 300},
     "probe-unreachable-instances": {"task": "federation.tasks.probe_unreachable_instances", "schedule": 600},

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("conversations.urls")),
     path("", include("bookmarks.urls")),
+    path("", include("cards.urls")),
     path("", include("backups.urls")),
     path("", include("filters.urls")),
     path("", include("announcements.urls")),

@@ -14,10 +14,12 @@ pytest_plugins = ["tests.e2e.servers", "tests.workers"]
 
 @pytest.fixture(autouse=True)
 def _test_defaults(settings, db):
-    """Rate limits off and Celery eager unless a test turns them on; a clean cache."""
+    """Rate limits, link preview fetches off and Celery eager unless a test turns them on;
+    a clean cache."""
     from pleroma_py.celery import app as celery_app
 
     settings.RATE_LIMIT_ENABLED = False
+    settings.LINK_PREVIEWS = False
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
     cache.clear()
