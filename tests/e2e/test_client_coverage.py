@@ -1,7 +1,7 @@
-"""Client coverage: every REST method of Mastodon.py, megalodon (Pleroma mode) and masto.js
-that maps to an endpoint we serve, called once against a running instance, with its parsed
-answer checked (tests/e2e/mastodon_py_coverage.py, tests/e2e/node/megalodon.mjs and
-masto.mjs; docs/client-coverage.md is their table, scripts/client_coverage.py writes it).
+"""Client coverage: every REST and streaming method of Mastodon.py, megalodon (Pleroma mode)
+and masto.js that maps to an endpoint we serve, called once against a running instance, with its parsed
+answer checked (tests/e2e/mastodon_py_coverage.py, tests/e2e/node/megalodon.mjs,
+masto.mjs and streams.mjs; docs/client-coverage.md is their table, scripts/client_coverage.py writes it).
 
 Two instances: `make run`'s processes on SQLite with the embedded worker and broker
 (scripts/run.py), and gunicorn on the PostgreSQL test database with Redis
@@ -75,15 +75,21 @@ def scenario(server: Server, tmp_path: Path, *, flush: bool = False) -> dict:
             "image": str(image), "announcement_id": announcement}
 
 
+def _node(node_dir: Path, script: str, *args: str) -> dict:
+    result = subprocess.run(["node", script, *args], cwd=node_dir, capture_output=True, text=True, timeout=300)
+    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    assert result.returncode == 0 and lines, f"{script} exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
+    return json.loads(lines[-1])
+
+
 def run_client(request, client: str, config: dict) -> dict:
+    """The REST methods, then the streaming ones (streams.mjs for the JavaScript clients)."""
     if client == "mastodon_py":
         return mastodon_py_coverage.run(config)
     node_dir = request.getfixturevalue("node_clients")
-    result = subprocess.run(["node", f"{client}.mjs", json.dumps(config)], cwd=node_dir, capture_output=True,
-                            text=True, timeout=300)
-    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
-    assert result.returncode == 0 and lines, f"{client} exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
-    return json.loads(lines[-1])
+    report = _node(node_dir, f"{client}.mjs", json.dumps(config))
+    streamed = _node(node_dir, "streams.mjs", client, json.dumps(config))
+    return {"calls": report["calls"] + streamed["calls"], "not_covered": report["not_covered"] + streamed["not_covered"]}
 
 
 def check(report: dict, client: str, mode: str, server: Server) -> None:
@@ -109,6 +115,7 @@ def embedded(tmp_path_factory):
     server.command = run_command(server.port, workers=1)
     server.manage("migrate", "--noinput", "-v", "0")
     server.start()
+    server.wait_streaming()
     yield server
     server.stop()
 
@@ -120,6 +127,6 @@ def test_every_method_against_make_run_on_sqlite(embedded, request, client, tmp_
 
 
 @pytest.mark.parametrize("client", CLIENTS)
-def test_every_method_against_postgresql_and_redis(running_server, request, client, tmp_path):
-    config = scenario(running_server, tmp_path)
-    check(run_client(request, client, config), client, "postgresql", running_server)
+def test_every_method_against_postgresql_and_redis(streaming_server, request, client, tmp_path):
+    config = scenario(streaming_server, tmp_path)
+    check(run_client(request, client, config), client, "postgresql", streaming_server)

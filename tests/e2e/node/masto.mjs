@@ -313,5 +313,4 @@ notServed("v1.annualReports.*", "/api/v1/annual_reports", "Mastodon's Wrapstodon
 notServed("v1.instance.languages.list / translationLanguages.list / domainBlocks.fetch", "/api/v1/instance/languages etc.", "Mastodon 4.x instance extras Pleroma does not serve");
 notServed("v1.admin.*", "/api/v1/admin/...", "Mastodon's admin API; Pleroma's admin API is /api/v1/pleroma/admin (its own suite)");
 notServed("v1.tags.$select.feature / unfeature", "POST /api/v1/tags/:name/feature", "Mastodon 4.4; featured tags are served through /api/v1/featured_tags");
-notServed("streaming (createStreamingAPIClient)", "GET /api/v1/streaming", "driven by tests/e2e/test_streaming_clients.py");
 c.print();

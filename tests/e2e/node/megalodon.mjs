@@ -282,7 +282,4 @@ c.skip("getIdentityProof", "GET /api/v1/accounts/:id/identity_proofs", "Keybase 
 c.skip("fetchAccessToken", "POST /oauth/token (authorization_code)", "needs the browser login of the authorization code flow (tests/oauth covers the grant)");
 c.skip("generateAuthUrl", "-", "builds a URL locally; no request");
 c.skip("cancel", "-", "aborts the client's requests locally");
-for (const method of ["userStreaming", "publicStreaming", "localStreaming", "tagStreaming", "listStreaming", "directStreaming"]) {
-  c.skip(method, "GET /api/v1/streaming", "WebSocket streams: userStreaming is driven by tests/e2e/test_streaming_clients.py; the others open the same socket with another stream name (tests/streaming)");
-}
 c.print();
