@@ -6,7 +6,7 @@ to the streams whose timeline would show it, only to viewers who may see it (vis
 blocks either way) and do not mute its author or the reblogged one; a notification to its
 user's `user` and `user:notification` streams when the notifications list would show it.
 The viewer's filters apply as in the timeline each stream mirrors (`user` and `list`: home,
-the public and hashtag streams: public): `filtered` narrowed to that context, and nothing
+the public and hashtag streams: public, notifications: the notifications list): `filtered` narrowed to that context, and nothing
 sent where a `hide` filter matches. A change to the filters is `filters_changed` (no
 payload, as Mastodon sends it) on the user's `user` streams.
 """
@@ -234,7 +234,12 @@ def notification_messages(event: dict, targets: list[Target]) -> list[Message]:
     context = NotificationSerializer.context_for(user, [notification])
     if notification.status_id and notification.status_id not in context.get("statuses", {}):
         return []  # its status is no longer visible to the user
-    payload = _text(NotificationSerializer(notification, context=context).data)
+    # As the notifications list shows it (NotificationListSerializer): the `notifications`
+    # filters narrow its status's `filtered`, and a `hide` one keeps it off the stream.
+    rendered = NotificationSerializer([notification], many=True, context=context).data
+    if not rendered:
+        return []
+    payload = _text(rendered[0])
     return [Message(t.key, sub, "notification", payload) for t, subs in wanted for sub in subs]
 
 

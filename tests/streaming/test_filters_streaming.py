@@ -105,3 +105,22 @@ class TestFilteredStatuses:
         ids = [m["payload"]["id"] for m in seen if m["event"] == "update"]
         assert hidden["id"] not in ids
         assert seen[-1]["payload"]["filtered"] == []
+
+
+class TestFilteredNotifications:
+    """notification events under the subscriber's `notifications` filters"""
+
+    def test_a_hide_filter_keeps_the_notification_off_and_a_warn_filter_marks_it(self, streaming_server, people):
+        s = streaming_server
+        alice, bob = people("alice", "bob")
+        for phrase, irreversible in (("crypto", "true"), ("spoiler", "false")):
+            ok(s.post("/api/v1/filters", alice.token, data={
+                "phrase": phrase, "context[]": ["notifications"], "irreversible": irreversible}))
+        with WebSocketStream(s, alice.token, stream="user:notification") as stream:
+            hidden = post(s, bob, "@alice buy crypto")
+            warned = post(s, bob, "@alice a spoiler")
+            seen = stream.until(lambda m: m["event"] == "notification"
+                                and m["payload"]["status"]["id"] == warned["id"])
+        statuses = [m["payload"]["status"]["id"] for m in seen if m["event"] == "notification"]
+        assert hidden["id"] not in statuses
+        assert [r["keyword_matches"] for r in seen[-1]["payload"]["status"]["filtered"]] == [["spoiler"]]
