@@ -37,6 +37,8 @@ streaming: deps
 	$(BIN)/python manage.py streaming --host $(HOST)
 
 test-deps: deps
+	@if command -v npm >/dev/null; then [ -d tests/e2e/node/node_modules/masto ] || (cd tests/e2e/node && npm ci --no-audit --no-fund >/dev/null); \
+	else echo "npm missing: the JavaScript client tests will be skipped"; fi
 	@command -v chromium >/dev/null || { \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }

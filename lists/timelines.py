@@ -52,7 +52,7 @@ def lists_showing(owner_pk, list_pks: list, status_pk) -> set:
     for lst in List.objects.filter(pk__in=list_pks, owner_id=owner_pk):
         query = "SELECT 1 FROM statuses_status s WHERE s.id = %s AND " + " AND ".join(_conditions(owner_pk, lst))
         with connection.cursor() as cursor:
-            cursor.execute(query, [status_pk])
+            cursor.execute(query, [sql.value(status_pk)])  # SQLite binds no UUID objects
             if cursor.fetchone() is not None:
                 shown.add(lst.pk)
     return shown

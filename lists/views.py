@@ -102,4 +102,5 @@ class ListTimelineViewSet(ApiViewSet):
     def timeline(self, request, pk: str):
         lst = services.get_own_list(self.viewer, pk)
         page = pagination.paginate_raw(request, *timelines.list_timeline(self.viewer, lst, request.query_params))
-        return pagination.set_link(self.render(page, StatusSerializer), request, page)
+        # Mastodon applies the filters of the `home` context to list timelines.
+        return pagination.set_link(self.render(page, StatusSerializer, filter_context="home"), request, page)

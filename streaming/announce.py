@@ -81,8 +81,15 @@ def follow_deleted(sender, instance, **kwargs) -> None:
     announce(_follow_event(instance, "unfollow"))
 
 
+def filters_changed(sender, user_id, **kwargs) -> None:
+    """filters.signals.filters_changed (sent after the commit of a change to a user's filters)."""
+    announce({"event": "filters_changed", "user": _hex(user_id)})
+
+
 def connect() -> None:
     """Listen to the writes (from StreamingConfig.ready)."""
+    from django.apps import apps
+
     from notifications.models import Notification
     from relationships.models import Follow
     from statuses.models import Status
@@ -93,3 +100,7 @@ def connect() -> None:
         (post_save, follow_saved, Follow), (post_delete, follow_deleted, Follow),
     ):
         signal.connect(receiver, sender=model, weak=False, dispatch_uid=f"streaming:{receiver.__name__}")
+    if apps.is_installed("filters"):
+        from filters.signals import filters_changed as changed
+
+        changed.connect(filters_changed, weak=False, dispatch_uid="streaming:filters_changed")

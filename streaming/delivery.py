@@ -5,6 +5,10 @@ Runs in a worker thread of the streaming server (it queries the database). A sta
 to the streams whose timeline would show it, only to viewers who may see it (visibility,
 blocks either way) and do not mute its author or the reblogged one; a notification to its
 user's `user` and `user:notification` streams when the notifications list would show it.
+The viewer's filters apply as in the timeline each stream mirrors (`user` and `list`: home,
+the public and hashtag streams: public, notifications: the notifications list): `filtered` narrowed to that context, and nothing
+sent where a `hide` filter matches. A change to the filters is `filters_changed` (no
+payload, as Mastodon sends it) on the user's `user` streams.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ class Message(NamedTuple):
     key: int
     subscription: Subscription
     event: str
-    payload: str
+    payload: str | None  # None: an event without payload (filters_changed)
 
 
 def messages_for(event: dict, targets: list[Target]) -> list[Message]:
@@ -143,8 +147,13 @@ def _list_has_member(viewer, sub: Subscription, author) -> bool:
         list_id=ids.decode(sub.param or ""), list__owner=viewer, account_id=author).exists()
 
 
+def filter_context(sub: Subscription) -> str:
+    """The filter context of the timeline a stream mirrors."""
+    return "home" if sub.stream in ("user", "list") else "public"
+
+
 def status_messages(event: dict, targets: list[Target]) -> list[Message]:
-    from statuses.rendering import render_page
+    from statuses.rendering import render_page, screen
 
     pk = _uuid(event.get("id"))
     facts = _status_facts(pk, targets) if pk is not None else None
@@ -170,10 +179,11 @@ def status_messages(event: dict, targets: list[Target]) -> list[Message]:
             continue
         if key not in payloads:
             rendered = render_page(viewer, [pk]).get(pk)
-            payloads[key] = _text(rendered) if rendered is not None else None
-        if payloads[key] is None:
-            continue
-        messages += [Message(target.key, sub, "update", payloads[key]) for sub in matching]
+            payloads[key] = {} if rendered is None else {
+                context: _text(entity) for context in ("home", "public")
+                if (entity := screen(rendered, context)) is not None}
+        messages += [Message(target.key, sub, "update", payloads[key][filter_context(sub)])
+                     for sub in matching if filter_context(sub) in payloads[key]]
     return messages
 
 
@@ -224,7 +234,12 @@ def notification_messages(event: dict, targets: list[Target]) -> list[Message]:
     context = NotificationSerializer.context_for(user, [notification])
     if notification.status_id and notification.status_id not in context.get("statuses", {}):
         return []  # its status is no longer visible to the user
-    payload = _text(NotificationSerializer(notification, context=context).data)
+    # As the notifications list shows it (NotificationListSerializer): the `notifications`
+    # filters narrow its status's `filtered`, and a `hide` one keeps it off the stream.
+    rendered = NotificationSerializer([notification], many=True, context=context).data
+    if not rendered:
+        return []
+    payload = _text(rendered[0])
     return [Message(t.key, sub, "notification", payload) for t, subs in wanted for sub in subs]
 
 
@@ -276,7 +291,15 @@ def follow_messages(event: dict, targets: list[Target]) -> list[Message]:
             for t in wanted for sub in t.subscriptions if sub.stream == "user"]
 
 
+def filters_changed_messages(event: dict, targets: list[Target]) -> list[Message]:
+    """`filters_changed` to the user's `user` streams (clients reload their filters)."""
+    user_pk = _uuid(event.get("user"))
+    return [Message(t.key, sub, "filters_changed", None) for t in targets
+            if t.user is not None and t.user.pk == user_pk
+            for sub in t.subscriptions if sub.stream == "user"]
+
+
 HANDLERS = {
-    "status": status_messages, "delete": delete_messages, "notification": notification_messages,
+    "filters_changed": filters_changed_messages, "status": status_messages, "delete": delete_messages, "notification": notification_messages,
     "conversation": conversation_messages, "follow": follow_messages,
 }

@@ -173,9 +173,10 @@ async def _write_websocket(connection: Connection, send) -> None:
                 await send({"type": "websocket.close", "code": 1013})
                 return
             message = await connection.queue.get()
-            await send({"type": "websocket.send", "text": json.dumps({
-                "stream": message.subscription.names(), "event": message.event,
-                "payload": message.payload})})
+            frame = {"stream": message.subscription.names(), "event": message.event}
+            if message.payload is not None:
+                frame["payload"] = message.payload
+            await send({"type": "websocket.send", "text": json.dumps(frame)})
     except (asyncio.CancelledError, OSError):
         pass
     except Exception:  # the client went away mid-send
@@ -211,7 +212,9 @@ async def server_sent_events(scope, receive, send, stream: str) -> None:
                                          return_when=asyncio.FIRST_COMPLETED)
             if getter in done:
                 message = getter.result()
-                chunk = f"event: {message.event}\ndata: {message.payload}\n\n"
+                # An event without payload is `data: undefined`, as Mastodon writes it.
+                payload = "undefined" if message.payload is None else message.payload
+                chunk = f"event: {message.event}\ndata: {payload}\n\n"
             else:
                 getter.cancel()
                 chunk = ":thump\n\n"

@@ -91,7 +91,9 @@ def _resolve_quote(account, quote) -> Status | None:
 def _validate_visibility(account, visibility: str | None) -> str:
     visibility = visibility or account.default_scope or "public"
     if visibility.startswith("list:"):
-        raise Unprocessable("List not found")
+        # Pleroma's list-addressed posts (visible to the list's members) are not built:
+        # refused, naming what is not honoured (docs/unsupported-parameters.md).
+        raise Unprocessable("Unsupported parameter: visibility (list:<id>)")
     if visibility not in VISIBILITIES:
         raise Unprocessable("Invalid visibility")
     return visibility

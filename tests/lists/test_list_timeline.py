@@ -115,6 +115,28 @@ class TestListTimeline:
             assert timeline(client, lst, limit=40).json() == response.json()
 
 
+class TestListTimelineFilters:
+    """GET /api/v1/timelines/list/:id with the viewer's filters (Mastodon: the `home` context)"""
+
+    def test_home_filters_warn_and_hide_public_ones_do_not(self, setup):
+        from filters import services as filter_services
+
+        client, lst, member, *_ = setup
+        warned = services.create_status(member, text="a spoiler here")
+        hidden = services.create_status(member, text="buy crypto")
+        public_only = services.create_status(member, text="politics today")
+        for keyword, context, action in (("spoiler", "home", "warn"), ("crypto", "home", "hide"),
+                                         ("politics", "public", "hide")):
+            filter_services.create_filter(client.user, title=keyword, context=[context], action=action,
+                                          keywords=[{"keyword": keyword, "whole_word": True}])
+        response = timeline(client, lst)
+        assert id_list(response) == enc(public_only, warned)
+        shown = {s["id"]: s for s in response.json()}
+        assert [r["keyword_matches"] for r in shown[enc(warned)[0]]["filtered"]] == [["spoiler"]]
+        assert shown[enc(public_only)[0]]["filtered"] == []  # a public-context filter is not shown here
+        assert enc(hidden)[0] not in id_list(client.get("/api/v1/timelines/home"))
+
+
 class TestExclusiveLists:
     """GET /api/v1/timelines/home with an exclusive list"""
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from core import ids
 from notifications.models import Notification
 from statuses.models import Mention, Status, StatusTag
 
@@ -66,6 +67,16 @@ class TestCreateStatus:
         response = api().post("/api/v1/statuses", {"status": "hi", "visibility": "secret"})
         assert response.status_code == 422
         assert response.json() == {"error": "Invalid visibility"}
+
+    def test_refuses_a_list_visibility_naming_it_and_writes_nothing(self, api):
+        from lists.models import List
+
+        client = api()
+        lst = List.objects.create(owner=client.user, title="friends")
+        response = client.post("/api/v1/statuses", {"status": "hi", "visibility": f"list:{ids.encode(lst.pk)}"})
+        assert response.status_code == 422
+        assert response.json() == {"error": "Unsupported parameter: visibility (list:<id>)"}
+        assert not Status.objects.filter(account=client.user).exists()
 
     def test_links_and_stores_mentions_of_local_accounts_and_notifies_them(self, api, user, settings):
         client = api()

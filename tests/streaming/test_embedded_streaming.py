@@ -61,3 +61,23 @@ def test_posts_from_every_process_arrive_within_a_second(embedded):
           f" {median * 1000:.0f} ms, max {worst * 1000:.0f} ms; POST answered -> update received median"
           f" {statistics.median(after_response) * 1000:.0f} ms, max {max(after_response) * 1000:.0f} ms")
     assert worst < 1, latencies
+
+
+def test_the_list_stream_works_on_sqlite_and_spares_the_other_subscribers(embedded):
+    """A list subscriber used to fail the whole event on SQLite (a UUID bound as a raw query
+    parameter): neither the list stream nor anyone else's got it."""
+    s = embedded
+    alice, bob = s.token("alice"), s.token("bob")
+    bob_id = ok(s.get("/api/v1/accounts/lookup", params={"acct": "bob"}))["id"]
+    ok(s.post(f"/api/v1/accounts/{bob_id}/follow", alice))
+    lst = ok(s.post("/api/v1/lists", alice, data={"title": "friends"}))
+    ok(s.post(f"/api/v1/lists/{lst['id']}/accounts", alice, data={"account_ids[]": [bob_id]}))
+    with WebSocketStream(s, alice, stream="list", list=lst["id"]) as listed, \
+            WebSocketStream(s, alice, stream="user") as home:
+        status = ok(s.post("/api/v1/statuses", bob, data={"status": "for the list"}))
+
+        def is_it(m):
+            return m["event"] == "update" and m["payload"]["id"] == status["id"]
+
+        assert listed.until(is_it)[-1]["stream"] == ["list", lst["id"]]
+        assert home.until(is_it)[-1]["stream"] == ["user"]
