@@ -28,7 +28,7 @@ URL_SCHEMES = {"http", "https", "mailto", "xmpp", "gemini", "magnet", "dat", "dw
 CONTENT_TYPES = ("text/plain", "text/html", "text/markdown")
 
 URL_RE = re.compile(r"(?<![\"'=\w/])(https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]])")
-MENTION_RE = re.compile(r"(?<![\w/@])@([a-zA-Z0-9_-]+)(?:@([a-zA-Z0-9.-]+\.[a-zA-Z]{2,}))?")
+MENTION_RE = re.compile(r"(?<![\w/@])@([a-zA-Z0-9_-]+)(?:@((?:[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}|[a-zA-Z0-9.-]+(?=:))(?::[0-9]{1,5})?))?")
 HASHTAG_RE = re.compile(r"(?<![\w&/#;])#(?!\d+\b)(\w+)", re.UNICODE)
 
 

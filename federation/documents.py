@@ -185,6 +185,7 @@ def note_object(status) -> dict:
     note = {
         "id": status.uri,
         "type": "Note",
+        "url": status.url,  # the HTML page, which remote servers link to (Mastodon reads it)
         "actor": author,
         "attributedTo": author,
         "to": to,
