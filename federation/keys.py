@@ -3,6 +3,8 @@ account, made when the account is created, and one for the instance actor."""
 
 from __future__ import annotations
 
+import functools
+
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.db import IntegrityError, transaction
@@ -23,6 +25,9 @@ def generate_pem_pair() -> tuple[str, str]:
     return public_pem, private_pem
 
 
+# Parsing a PEM checks the RSA key's consistency, which costs ~70 ms: far more than the
+# signature itself. Loaded keys are kept per process (a delivery signs with the same few).
+@functools.lru_cache(maxsize=512)
 def load_private_key(pem: str) -> rsa.RSAPrivateKey:
     key = serialization.load_pem_private_key(pem.encode(), password=None)
     if not isinstance(key, rsa.RSAPrivateKey):
@@ -30,6 +35,7 @@ def load_private_key(pem: str) -> rsa.RSAPrivateKey:
     return key
 
 
+@functools.lru_cache(maxsize=2048)
 def load_public_key(pem: str) -> rsa.RSAPublicKey:
     key = serialization.load_pem_public_key(pem.encode())
     if not isinstance(key, rsa.RSAPublicKey):
