@@ -27,6 +27,7 @@ class Receiver:
         self.default = 202
         self.probe_status = 200
         self.hang = 0.0
+        self.retry_after = ""
         self.received: list[dict] = []
         receiver = self
 
@@ -39,6 +40,8 @@ class Receiver:
                     time.sleep(receiver.hang)
                 status = receiver.statuses.pop(0) if receiver.statuses else receiver.default
                 self.send_response(status)
+                if receiver.retry_after:
+                    self.send_header("Retry-After", receiver.retry_after)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -136,6 +139,13 @@ class TestRetries:
         due_now(row)
         tasks.deliver(str(row.pk))
         assert len(receiver.received) == 1
+
+    def test_a_429_retry_after_is_honoured(self, receiver, queued):
+        receiver.statuses, receiver.retry_after = [429], "3600"
+        row = queued()
+        assert delivery.attempt(str(row.pk)) == 3600
+        row.refresh_from_db()
+        assert row.next_attempt_at > timezone.now() + datetime.timedelta(minutes=59)
 
     def test_a_timeout_is_retried(self, receiver, queued, monkeypatch):
         from federation import client
