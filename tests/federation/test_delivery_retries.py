@@ -16,6 +16,7 @@ from django.utils import timezone
 from federation import delivery, tasks
 from federation.models import Delivery, Instance
 from tests.factories import UserFactory
+from tests.federation.test_inbox import remote_actor  # noqa: F401
 
 
 class Receiver:
@@ -238,6 +239,23 @@ class TestUnreachable:
         delivery.attempt(str(row.pk))
         instance = Instance.objects.get(host=receiver.host)
         assert (instance.failure_days, instance.failing_since) == (0, None)
+
+
+class TestSenderIsBack:
+    """POST /inbox from a server marked unreachable"""
+
+    def test_a_verified_activity_from_it_resumes_its_deliveries(self, anon, remote_actor):  # noqa: F811
+        from tests.federation.test_inbox import follow_activity, send_as_bob
+
+        alice = UserFactory(nickname="alice")
+        Instance.objects.create(host="remote.example", unreachable_since=timezone.now(), failure_days=7)
+        activity = delivery.enqueue(alice, {"id": f"{alice.ap_id}#waiting", "type": "Create",
+                                            "actor": alice.ap_id}, ["https://remote.example/inbox"])
+        assert activity.deliveries.get().state == "deferred"
+        assert send_as_bob(anon, remote_actor, follow_activity(alice)).status_code == 202
+        instance = Instance.objects.get(host="remote.example")
+        assert instance.unreachable_since is None
+        assert activity.deliveries.get().state != "deferred"  # queued again (eager: attempted)
 
 
 class TestSweep:
