@@ -65,6 +65,9 @@ BENCH_ENDPOINTS = env.bool("PLEROMA_BENCH_ENDPOINTS", default=False)
 STATUS_MIN_EXPIRY_SECONDS = env.int("PLEROMA_STATUS_MIN_EXPIRY_SECONDS", default=3600)
 MAX_PINNED_STATUSES = env.int("PLEROMA_MAX_PINNED_STATUSES", default=1)
 MAX_ENDORSED_USERS = env.int("PLEROMA_MAX_ENDORSED_USERS", default=20)
+# Received replies: how many missing ancestors are fetched (Pleroma's
+# federation_incoming_replies_max_depth); a reply deeper than that is refused.
+FEDERATION_MAX_REPLY_DEPTH = env.int("PLEROMA_FEDERATION_MAX_REPLY_DEPTH", default=100)
 CAPTCHA_SECONDS_VALID = env.int("PLEROMA_CAPTCHA_SECONDS_VALID", default=300)
 BACKUP_LIMIT_DAYS = env.int("PLEROMA_BACKUP_LIMIT_DAYS", default=7)
 BACKUP_PURGE_AFTER_DAYS = env.int("PLEROMA_BACKUP_PURGE_AFTER_DAYS", default=30)
