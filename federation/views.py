@@ -221,7 +221,8 @@ def _receive(request) -> HttpResponse:
         row = inbox.receive(request)
     except inbox.Refused as exc:
         return JsonResponse({"error": exc.message}, status=exc.status)
-    _sender_is_back(row.actor)
+    if row is not None:  # None: answered without storing (a Delete of an unknown actor)
+        _sender_is_back(row.actor)
     return HttpResponse(status=202)
 
 
