@@ -44,7 +44,18 @@ FAN_OUT_INLINE = 20  # more deliveries than this are queued by a task, not by th
 
 
 class TransientDeliveryError(Exception):
-    """The inbox could not take the activity now; it is tried again later."""
+    """The inbox could not take the activity now; it is tried again later (not before
+    `retry_after` seconds when the inbox said so)."""
+
+    def __init__(self, message: str, retry_after: int | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def _retry_after(headers: dict) -> int | None:
+    """A 429/503's Retry-After in seconds (the delta form), capped at the backoff cap."""
+    value = str({k.lower(): v for k, v in headers.items()}.get("retry-after", "")).strip()
+    return min(int(value), BACKOFF_CAP) if value.isdigit() else None
 
 
 def backoff_seconds(attempts: int) -> int:
@@ -150,11 +161,11 @@ def attempt(delivery_id: str) -> int | None:
         return None
     try:
         deliver(row)
-    except TransientDeliveryError:
+    except TransientDeliveryError as exc:
         if row.attempts >= MAX_ATTEMPTS:
             _finish(row, Delivery.State.FAILED)
             return None
-        countdown = _jittered(backoff_seconds(row.attempts))
+        countdown = max(_jittered(backoff_seconds(row.attempts)), exc.retry_after or 0)
         due = timezone.now() + datetime.timedelta(seconds=countdown)
         Delivery.objects.filter(pk=row.pk).update(next_attempt_at=due)
         if not Instance.objects.filter(host=row.host, unreachable_since__isnull=False).exists():
@@ -197,7 +208,7 @@ def deliver(delivery: Delivery) -> None:
         _finish(delivery, Delivery.State.FAILED)
     else:
         record_failure(host)
-        raise TransientDeliveryError(f"inbox answered {answer.status}")
+        raise TransientDeliveryError(f"inbox answered {answer.status}", _retry_after(answer.headers))
 
 
 def _record(delivery: Delivery, attempts: int, status: int | None, error: str) -> None:

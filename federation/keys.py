@@ -25,7 +25,7 @@ def generate_pem_pair() -> tuple[str, str]:
     return public_pem, private_pem
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=512)
 def load_private_key(pem: str) -> rsa.RSAPrivateKey:
     """The key of a PEM, parsed once per process: parsing checks the key, which costs
     about a tenth of a second, on every signed fetch and delivery otherwise."""
@@ -35,6 +35,7 @@ def load_private_key(pem: str) -> rsa.RSAPrivateKey:
     return key
 
 
+@functools.lru_cache(maxsize=2048)
 def load_public_key(pem: str) -> rsa.RSAPublicKey:
     key = serialization.load_pem_public_key(pem.encode())
     if not isinstance(key, rsa.RSAPublicKey):

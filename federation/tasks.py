@@ -63,3 +63,11 @@ def probe_unreachable_instances() -> int:
     from federation import delivery
 
     return delivery.probe_unreachable()
+
+
+@shared_task(queue="delivery", acks_late=True, autoretry_for=TRANSIENT, max_retries=3, retry_backoff=True)
+def resume_instance(host: str) -> int:
+    """A server marked unreachable showed it is up: queue what was deferred for it."""
+    from federation import delivery
+
+    return delivery.resume(host)

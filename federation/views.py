@@ -218,10 +218,25 @@ def _receive(request) -> HttpResponse:
     if not settings.FEDERATING:
         return JsonResponse({"error": "Not federating"}, status=403)  # Pleroma's answer (§0.2)
     try:
-        inbox.receive(request)
+        row = inbox.receive(request)
     except inbox.Refused as exc:
         return JsonResponse({"error": exc.message}, status=exc.status)
+    if row is not None:  # None: answered without storing (a Delete of an unknown actor)
+        _sender_is_back(row.actor)
     return HttpResponse(status=202)
+
+
+def _sender_is_back(actor_id: str) -> None:
+    """A verified activity from a server marked unreachable: it is up, so what waits for it
+    is resumed (Mastodon resets its failure tracker the same way, §5.5)."""
+    from urllib.parse import urlsplit
+
+    from federation import tasks
+    from federation.models import Instance
+
+    host = urlsplit(actor_id).netloc.lower()
+    if host and Instance.objects.filter(host=host, unreachable_since__isnull=False).exists():
+        tasks.resume_instance.delay(host)
 
 
 @csrf_exempt

@@ -9,7 +9,7 @@ from xml.sax.saxutils import quoteattr
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 
@@ -86,13 +86,54 @@ def host_meta(request):
     return HttpResponse(body, content_type="application/xrd+xml; charset=utf-8")
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def ostatus_subscribe(request):
     """GET /ostatus_subscribe?acct=: where remote servers send people who want to follow
-    someone here. Local accounts lead to their profile; this server does not federate, so
-    remote ones cannot be followed from here."""
-    acct = request.GET.get("acct", "").strip()
+    someone here (local accounts lead to their profile), and where a local account follows
+    an account of another server (reference/federation.md §7): the account is resolved
+    (WebFinger, signed actor fetch) and a form asks for the nickname and password; the POST
+    follows it (a follow request until its server accepts)."""
+    from accounts import registry
+
+    acct = (request.POST.get("acct") if request.method == "POST" else request.GET.get("acct", "")) or ""
+    acct = acct.strip()[:500]
     user = _user_for_resource(acct) if acct else None
     if user is not None:
         return HttpResponseRedirect(user.ap_id)
-    return render(request, "instance/not_found.html", {"acct": acct}, status=404)
+    target = registry.resolve_remote_account(acct) if acct and settings.FEDERATING else None
+    if target is None:
+        return render(request, "instance/not_found.html", {"acct": acct}, status=404)
+    context = {"acct": acct, "account": target}
+    if request.method == "GET":
+        return render(request, "instance/remote_follow.html", context)
+    return _remote_follow(request, target, context)
+
+
+def _remote_follow(request, target: User, context: dict) -> HttpResponse:
+    from core.authentication import check_password_login
+    from core.exceptions import ApiError, Throttled
+    from core.ratelimit import client_ip
+    from relationships import follows
+    from relationships.models import Follow
+
+    login, password = str(request.POST.get("nickname", ""))[:300], str(request.POST.get("password", ""))[:300]
+    try:
+        follower = check_password_login(login, password, ip=client_ip(request))
+    except Throttled:
+        return render(request, "instance/remote_follow.html",
+                      {**context, "error": "Too many failed logins, try again later."}, status=429)
+    if follower is None or not follower.is_active or follower.is_deleted or follower.domain:
+        return render(request, "instance/remote_follow.html",
+                      {**context, "error": "Wrong nickname or password."}, status=403)
+    if follower.mfa_enabled:
+        # The one-time code step belongs to the OAuth login; these accounts follow from an app.
+        return render(request, "instance/remote_follow.html",
+                      {**context, "error": "This account uses two-factor authentication: follow "
+                                           "from your app (search for the account there)."}, status=403)
+    try:
+        row = follows.follow(follower, target)
+    except ApiError as exc:
+        return render(request, "instance/remote_follow.html", {**context, "error": exc.message},
+                      status=exc.status)
+    return render(request, "instance/remote_follow_done.html",
+                  {**context, "requested": row.state == Follow.State.PENDING})

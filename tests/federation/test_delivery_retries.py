@@ -16,6 +16,7 @@ from django.utils import timezone
 from federation import delivery, tasks
 from federation.models import Delivery, Instance
 from tests.factories import UserFactory
+from tests.federation.test_inbox import remote_actor  # noqa: F401
 
 
 class Receiver:
@@ -27,6 +28,7 @@ class Receiver:
         self.default = 202
         self.probe_status = 200
         self.hang = 0.0
+        self.retry_after = ""
         self.received: list[dict] = []
         receiver = self
 
@@ -39,6 +41,8 @@ class Receiver:
                     time.sleep(receiver.hang)
                 status = receiver.statuses.pop(0) if receiver.statuses else receiver.default
                 self.send_response(status)
+                if receiver.retry_after:
+                    self.send_header("Retry-After", receiver.retry_after)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -137,6 +141,13 @@ class TestRetries:
         tasks.deliver(str(row.pk))
         assert len(receiver.received) == 1
 
+    def test_a_429_retry_after_is_honoured(self, receiver, queued):
+        receiver.statuses, receiver.retry_after = [429], "3600"
+        row = queued()
+        assert delivery.attempt(str(row.pk)) == 3600
+        row.refresh_from_db()
+        assert row.next_attempt_at > timezone.now() + datetime.timedelta(minutes=59)
+
     def test_a_timeout_is_retried(self, receiver, queued, monkeypatch):
         from federation import client
 
@@ -228,6 +239,23 @@ class TestUnreachable:
         delivery.attempt(str(row.pk))
         instance = Instance.objects.get(host=receiver.host)
         assert (instance.failure_days, instance.failing_since) == (0, None)
+
+
+class TestSenderIsBack:
+    """POST /inbox from a server marked unreachable"""
+
+    def test_a_verified_activity_from_it_resumes_its_deliveries(self, anon, remote_actor):  # noqa: F811
+        from tests.federation.test_inbox import follow_activity, send_as_bob
+
+        alice = UserFactory(nickname="alice")
+        Instance.objects.create(host="remote.example", unreachable_since=timezone.now(), failure_days=7)
+        activity = delivery.enqueue(alice, {"id": f"{alice.ap_id}#waiting", "type": "Create",
+                                            "actor": alice.ap_id}, ["https://remote.example/inbox"])
+        assert activity.deliveries.get().state == "deferred"
+        assert send_as_bob(anon, remote_actor, follow_activity(alice)).status_code == 202
+        instance = Instance.objects.get(host="remote.example")
+        assert instance.unreachable_since is None
+        assert activity.deliveries.get().state != "deferred"  # queued again (eager: attempted)
 
 
 class TestSweep:

@@ -263,6 +263,39 @@ class TestFollowing:
         assert inboxes(accept) == {erin.inbox}
 
 
+    def test_rejecting_a_remote_follow_request_sends_reject(self, api):
+        client = api(scopes=["follow"])
+        client.user.locked = True
+        client.user.save(update_fields=["locked"])
+        erin = remote("erin", "three.example")
+        Follow.objects.create(follower=erin, followed=client.user, state=Follow.State.PENDING)
+        assert client.post(f"/api/v1/follow_requests/{response_id(erin)}/reject").status_code == 200
+        (reject,) = outbox("Reject")
+        assert reject.payload["object"]["actor"] == erin.ap_id
+        assert inboxes(reject) == {erin.inbox}
+        assert not Follow.objects.exists()
+
+    def test_removing_a_remote_follower_sends_reject(self, api):
+        client = api(scopes=["follow"])
+        erin = remote("erin", "three.example")
+        Follow.objects.create(follower=erin, followed=client.user)
+        response = client.post(f"/api/v1/accounts/{response_id(erin)}/remove_from_followers")
+        assert response.status_code == 200
+        (reject,) = outbox("Reject")
+        assert reject.payload["object"]["object"] == client.user.ap_id
+        assert not outbox("Undo")
+        assert not Follow.objects.exists()
+
+    def test_a_remote_accounts_own_unfollow_sends_nothing_back(self, api):
+        from relationships import follows
+
+        client = api(scopes=["follow"])
+        erin = remote("erin", "three.example")
+        Follow.objects.create(follower=erin, followed=client.user)
+        follows.unfollow(erin, client.user)  # what an incoming Undo{Follow} does
+        assert not OutgoingActivity.objects.exists()
+
+
 class TestProfileUpdates:
     """PATCH /api/v1/accounts/update_credentials"""
 
@@ -275,3 +308,18 @@ class TestProfileUpdates:
         assert update.payload["object"]["name"] == "Alice A."
         assert update.payload["object"]["id"] == client.user.ap_id
         assert inboxes(update) == {"https://one.example/inbox", "https://two.example/users/dave/inbox"}
+
+    def test_a_new_avatar_sends_update_person(self, alice_with_followers):
+        import io
+
+        from PIL import Image
+
+        client, _ = alice_with_followers
+        buffer = io.BytesIO()
+        Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
+        buffer.seek(0)
+        buffer.name = "a.png"
+        response = client.patch("/api/v1/pleroma/accounts/update_avatar", {"img": buffer}, format="multipart")
+        assert response.status_code == 200
+        (update,) = outbox("Update")
+        assert update.payload["object"]["icon"]["url"] == response.json()["url"]
