@@ -147,7 +147,7 @@ class TokenViewSet(ApiViewSet):
         if grant_type == "password":
             return self._password(request, app, params, requested)
         if grant_type == "client_credentials":
-            token, _ = services.issue_token(app, None, app.scope_list)
+            token, _ = services.issue_token(app, None, services.grantable_scopes(app, requested))
             return self._respond(token, None)
         if grant_type == "authorization_code":
             return self._authorization_code(app, params)

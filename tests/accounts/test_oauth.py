@@ -127,6 +127,14 @@ class TestOtherGrants:
         assert verify.json()["name"] == "Test client"
         assert "client_secret" not in verify.json()
 
+    def test_client_credentials_grant_only_the_scopes_asked_for(self, anon):
+        app = register_app(anon)
+        response = anon.post("/oauth/token", {"grant_type": "client_credentials", "scope": "read",
+                                              "client_id": app["client_id"],
+                                              "client_secret": app["client_secret"]})
+        assert response.status_code == 200
+        assert response.json()["scope"] == "read"
+
     def test_verify_credentials_without_token_is_401(self, anon):
         response = anon.get("/api/v1/apps/verify_credentials")
         assert response.status_code == 401
