@@ -209,3 +209,13 @@ def fedify(_peer) -> Peer:
     _peer.control("POST", "reset")
     return _peer
 
+
+
+@pytest.fixture
+def as_pleroma(settings, pleroma):
+    """This process configured as the `pleroma` server is (its URL, private networks allowed),
+    so federation code called from a test signs and names what that server does."""
+    settings.PLEROMA_URL = pleroma.url
+    settings.INSTANCE_DOMAIN = OUR_HOST
+    settings.ALLOW_PRIVATE_NETWORKS = True
+    return settings

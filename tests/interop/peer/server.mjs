@@ -13,6 +13,7 @@ import "./polyfills.mjs";
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 
 import { configure, getConsoleSink } from "@logtape/logtape";
@@ -28,6 +29,7 @@ const listenHost = process.env.PEER_HOST ?? "127.0.0.1";
 const listenPort = Number(process.env.PEER_PORT ?? 8800);
 
 await configure({
+  contextLocalStorage: new AsyncLocalStorage(),
   sinks: { console: getConsoleSink() },
   loggers: [
     { category: "fedify", lowestLevel: process.env.PEER_LOG_LEVEL ?? "info", sinks: ["console"] },
@@ -180,6 +182,12 @@ async function recipientsOf(ctx, identifier, to) {
 
 const control = {
   "POST /_control/actors": async (body) => createActor(body),
+
+  // Publish a Note (JSON-LD) of `as` without sending it: the Note dispatcher serves it.
+  "POST /_control/notes": async ({ as, note }) => {
+    storeObject(as, note);
+    return { id: note.id };
+  },
 
   "GET /_control/received": async () => received,
 
