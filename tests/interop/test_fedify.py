@@ -426,7 +426,19 @@ class TestPostsToFedify:
         assert PUBLIC in _addressees(create["activity"], "to")
 
     @pytest.mark.xfail(reason=NOT_SENT)
-    def test_edit_and_delete_of_our_post_reach_fedify(self, pleroma, fedify):
+    def test_a_delete_of_our_post_reaches_fedify(self, pleroma, fedify):
+        _, token = _followed_by(pleroma, fedify)
+        ours = _post(pleroma, token, "soon gone")
+        fedify.wait_received("Create", server=pleroma)
+        assert pleroma.request("DELETE", f"/api/v1/statuses/{ours['id']}", token).status_code == 200
+        delete = fedify.wait_received("Delete", server=pleroma)
+        assert delete["actor"] == f"https://{OUR_HOST}/users/bob"
+        deleted = delete["activity"]["object"]
+        assert (deleted["id"] if isinstance(deleted, dict) else deleted) == ours["uri"]
+
+    @pytest.mark.xfail(reason="PUT /api/v1/statuses/:id (editing a status) answers 405: editing is not "
+                              "implemented yet, so no Update{Note} is sent")
+    def test_an_edit_of_our_post_reaches_fedify(self, pleroma, fedify):
         _, token = _followed_by(pleroma, fedify)
         ours = _post(pleroma, token, "first")
         fedify.wait_received("Create", server=pleroma)
@@ -435,20 +447,13 @@ class TestPostsToFedify:
         update = fedify.wait_received("Update", server=pleroma)
         assert update["activity"]["object"]["id"] == ours["uri"]
         assert "second" in update["activity"]["object"]["content"]
-        assert pleroma.request("DELETE", f"/api/v1/statuses/{ours['id']}", token).status_code == 200
-        delete = fedify.wait_received("Delete", server=pleroma)
-        deleted = delete["activity"]["object"]
-        assert (deleted["id"] if isinstance(deleted, dict) else deleted) == ours["uri"]
 
-    @pytest.mark.xfail(reason=NOT_SENT)
+    @pytest.mark.xfail(reason=f"{NOT_SENT}; {NOT_RECEIVED}")
     def test_like_announce_and_block_of_fedify_reach_its_inbox(self, pleroma, fedify):
         alice, token = _following(pleroma, fedify)
         note = _note(alice, 1, "<p>like me</p>")
-        fedify.control("POST", "notes", {"as": "alice", "note": {"@context": AS, **note}})
-        found = pleroma.get("/api/v2/search", token, params={"q": note["id"], "resolve": "true",
-                                                             "type": "statuses"}).json()["statuses"]
-        assert [s["uri"] for s in found] == [note["id"]]
-        status_id = found[0]["id"]
+        fedify.send("alice", [f"https://{OUR_HOST}/users/bob"], _create(alice, note))
+        status_id = _local_id_of(pleroma, note["id"])
         assert pleroma.post(f"/api/v1/statuses/{status_id}/favourite", token).status_code == 200
         like = fedify.wait_received("Like", server=pleroma)
         assert like["activity"]["object"] == note["id"]

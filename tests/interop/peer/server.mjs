@@ -46,8 +46,15 @@ const received = [];
 /** errors raised while processing an inbox activity */
 const inboxErrors = [];
 
+// Fedify's cache (remote keys, documents, inbox idempotence) lives in the store; each test
+// starts with an empty one, since this server's accounts and keys are made anew per test.
+let store = new MemoryKvStore();
+const kv = new Proxy({}, {
+  get: (_target, name) => (typeof store[name] === "function" ? store[name].bind(store) : store[name]),
+});
+
 const federation = createFederation({
-  kv: new MemoryKvStore(),
+  kv,
   origin,
   // The test servers live on 127.0.0.x; Fedify refuses private addresses by default.
   allowPrivateAddress: true,
@@ -235,6 +242,7 @@ const control = {
 
   "POST /_control/reset": async () => {
     actors.clear(); notes.clear(); received.length = 0; inboxErrors.length = 0;
+    store = new MemoryKvStore();
     return { ok: true };
   },
 };
