@@ -24,10 +24,13 @@ import requests
 
 from tests.e2e.servers import Server, base_env, database_url, free_port, stop_process
 from tests.interop import tls
+from tests.workers import WorkerProcess, _purge
 
 PEER_DIR = Path(__file__).resolve().parent / "peer"
 OUR_HOST, PEER_HOST = "pleroma.test", "fedify.test"
 START_TIMEOUT = 60
+# how long an effect may lag once nothing is pending (notifications, counters after commit)
+SETTLED_TIMEOUT = 5
 
 
 def wait_until(predicate: Callable, timeout: float = 30, interval: float = 0.2, message: Callable[[], str] = str):
@@ -64,6 +67,35 @@ def certificates(tmp_path_factory) -> tls.Certificates:
 
 # --- this server ----------------------------------------------------------------------------
 
+@dataclass
+class InteropServer(Server):
+    """This server, with the worker that processes its inbox and delivery queues."""
+
+    worker: WorkerProcess | None = None
+
+    def diagnostics(self) -> str:
+        worker = self.worker.log()[-3000:] if self.worker is not None else ""
+        return f"server log:\n{self.log()[-3000:]}\nworker log:\n{worker}"
+
+    def settle(self, timeout: float = 30) -> None:
+        """Wait until every received activity is processed and every delivery has finished
+        (an answer this server sends is written in the transaction that processes the
+        activity, so there is never a moment with neither pending)."""
+        from federation.models import Delivery, IncomingActivity
+
+        def idle() -> bool:
+            return not (IncomingActivity.objects.filter(state=IncomingActivity.State.PENDING).exists()
+                        or Delivery.objects.filter(state=Delivery.State.PENDING).exists())
+
+        wait_until(idle, timeout=timeout, message=self.diagnostics)
+
+    def until(self, predicate: Callable, timeout: float = SETTLED_TIMEOUT):
+        """`predicate()` once federation has settled (what a missing feature never does
+        fails within `timeout`, not after a long wait)."""
+        self.settle()
+        return wait_until(predicate, timeout=timeout, message=self.diagnostics)
+
+
 @pytest.fixture(scope="session")
 def _pleroma_server(django_db_setup, django_db_blocker, tmp_path_factory, certificates):
     from django.conf import settings
@@ -78,7 +110,7 @@ def _pleroma_server(django_db_setup, django_db_blocker, tmp_path_factory, certif
         REDIS_URL=os.environ.get("REDIS_URL", ""), SECRET_KEY=settings.SECRET_KEY,
         REQUESTS_CA_BUNDLE=str(certificates.ca), SSL_CERT_FILE=str(certificates.ca),
     )
-    server = Server(
+    server = InteropServer(
         url=f"https://{OUR_HOST}", port=443, env=env, data_dir=data_dir,
         database_url=env["DATABASE_URL"],
         command=[sys.executable, "-m", "gunicorn", "pleroma_py.wsgi:application",
@@ -96,7 +128,6 @@ def _pleroma_server(django_db_setup, django_db_blocker, tmp_path_factory, certif
 def pleroma(transactional_db, _pleroma_server, tmp_path):
     """This server on https://pleroma.test with a real worker, on a clean test database."""
     from pleroma_py.celery import app as celery_app
-    from tests.workers import WorkerProcess, _purge
 
     broker_url = os.environ.get("REDIS_URL", "")
     if not broker_url:
@@ -114,6 +145,7 @@ def pleroma(transactional_db, _pleroma_server, tmp_path):
         yield _pleroma_server
     finally:
         worker.stop()
+        _pleroma_server.worker = None
         celery_app.conf.task_always_eager = eager
         _purge(broker_url)
 
@@ -157,18 +189,16 @@ class Peer:
         """What the peer's inboxes accepted (their signatures verified by Fedify)."""
         return [item for item in self.control("GET", "received") if type is None or item["type"] == type]
 
-    def wait_received(self, type: str, predicate: Callable[[dict], bool] = lambda item: True,
-                      timeout: float = 30, server: Server | None = None) -> dict:
+    def wait_received(self, type: str, predicate: Callable[[dict], bool] = lambda item: True, *,
+                      server: InteropServer, timeout: float = SETTLED_TIMEOUT) -> dict:
+        """The first activity of `type` (matching `predicate`) the peer received, once
+        `server` has delivered what it had to."""
         def diagnostics() -> str:
-            parts = [f"peer received: {[i['type'] for i in self.received()]}",
-                     f"peer errors: {self.control('GET', 'errors')}", f"peer log:\n{self.log()[-3000:]}"]
-            if server is not None:
-                parts.append(f"server log:\n{server.log()[-3000:]}")
-                worker = getattr(server, "worker", None)
-                if worker is not None:
-                    parts.append(f"worker log:\n{worker.log()[-3000:]}")
-            return "\n".join(parts)
+            return "\n".join([f"peer received: {[i['type'] for i in self.received()]}",
+                              f"peer errors: {self.control('GET', 'errors')}",
+                              f"peer log:\n{self.log()[-3000:]}", server.diagnostics()])
 
+        server.settle()
         return wait_until(lambda: next((i for i in self.received(type) if predicate(i)), None),
                           timeout=timeout, message=diagnostics)
 

@@ -21,7 +21,7 @@ import {
   createFederation, exportJwk, generateCryptoKeyPair, importJwk, MemoryKvStore, signRequest,
 } from "@fedify/fedify";
 import {
-  Accept, Activity, Endpoints, Follow, Note, Person, PUBLIC_COLLECTION, isActor,
+  Accept, Activity, Endpoints, Follow, Note, Person, PUBLIC_COLLECTION, Undo, isActor,
 } from "@fedify/vocab";
 
 const origin = process.env.PEER_ORIGIN ?? "http://127.0.0.1:8800";
@@ -135,6 +135,18 @@ federation
       actor: ctx.getActorUri(target.identifier),
       object: follow,
     }));
+  })
+  .on(Undo, async (ctx, undo) => {
+    await record(ctx, undo, ctx.recipient);
+    let follow = null;
+    try {
+      follow = await undo.getObject();
+    } catch {
+      return; // an Undo of an object it cannot fetch changes nothing here
+    }
+    if (!(follow instanceof Follow) || follow.objectId == null || undo.actorId == null) return;
+    const target = ctx.parseUri(follow.objectId);
+    if (target?.type === "actor") actors.get(target.identifier)?.followers.delete(undo.actorId.href);
   })
   .on(Activity, async (ctx, activity) => {
     await record(ctx, activity, ctx.recipient);
