@@ -214,8 +214,7 @@ class TestFollowOfFedify:
         token = pleroma.token("bob")
         _resolve(pleroma, token, alice["id"])
         remote = User.objects.get(remote_ap_id=alice["id"])
-        # the request as this server records it before sending (the Follow itself is sent by
-        # the test below once outgoing follows are delivered)
+        # the request as this server records it (the API path is the next test's)
         Follow.objects.create(follower=bob, followed=remote, state=Follow.State.PENDING)
         bob_id = f"https://{OUR_HOST}/users/bob"
         accept = {"@context": AS, "id": f"{alice['id']}/accepts/1", "type": "Accept", "actor": alice["id"],
@@ -244,8 +243,6 @@ class TestFollowOfFedify:
         relationship = pleroma.get("/api/v1/accounts/relationships", token, params={"id[]": account["id"]}).json()
         assert (relationship[0]["following"], relationship[0]["requested"]) == (False, False)
 
-    @pytest.mark.xfail(reason="outgoing Follow delivery to remote accounts is not on main yet "
-                              "(POST /api/v1/accounts/:id/follow of a remote account sends no Follow)")
     def test_following_through_the_api_sends_a_follow_that_fedify_accepts(self, pleroma, fedify):
         alice = fedify.create_actor("alice")
         UserFactory(nickname="bob")
@@ -267,12 +264,6 @@ class TestFollowOfFedify:
 
 
 # --- posts and interactions ---------------------------------------------------------------
-
-NOT_RECEIVED = ("receiving Create/Like/Announce/Update/Delete/Block/Undo of them is not on main yet "
-                "(the inbox keeps these activities as ignored)")
-NOT_SENT = ("delivering local posts and interactions (Create/Like/Announce/Update/Delete/Block) to remote "
-            "inboxes is not on main yet")
-
 
 def _note(actor: dict, number: int, content: str, **fields) -> dict:
     note = {"id": f"{actor['id']}/notes/{number}", "type": "Note", "attributedTo": actor["id"],
@@ -333,14 +324,9 @@ def _local_id_of(pleroma, ap_id: str) -> str:
     return ids.encode(status.pk)
 
 
-FOLLOW_NOT_SENT = ("outgoing Follow delivery to remote accounts is not on main yet "
-                   "(POST /api/v1/accounts/:id/follow of a remote account sends no Follow)")
-
-
 class TestApiFollowOfFedify:
     """POST /api/v1/accounts/:id/follow and /unfollow of a Fedify actor"""
 
-    @pytest.mark.xfail(reason=FOLLOW_NOT_SENT)
     def test_following_a_locked_actor_waits_for_its_accept(self, pleroma, fedify):
         alice = fedify.create_actor("alice", locked=True)
         UserFactory(nickname="bob")
@@ -361,7 +347,6 @@ class TestApiFollowOfFedify:
         pleroma.until(lambda: relationship()["following"])
         assert relationship()["requested"] is False
 
-    @pytest.mark.xfail(reason=FOLLOW_NOT_SENT)
     def test_unfollowing_sends_an_undo_that_removes_the_follower_there(self, pleroma, fedify):
         alice = fedify.create_actor("alice")
         UserFactory(nickname="bob")
@@ -398,7 +383,6 @@ class TestHostileInput:
 class TestPostsFromFedify:
     """Create{Note} from Fedify, verified by us, shown to our accounts"""
 
-    @pytest.mark.xfail(reason=NOT_RECEIVED)
     def test_a_public_post_reaches_the_home_timeline_of_our_follower(self, pleroma, fedify):
         alice, token = _following(pleroma, fedify)
         note = _note(alice, 1, "<p>hello from fedify</p>")
@@ -413,7 +397,6 @@ class TestPostsFromFedify:
         assert status["account"]["acct"] == f"alice@{PEER_HOST}"
         assert status["visibility"] == "public"
 
-    @pytest.mark.xfail(reason=NOT_RECEIVED)
     def test_a_reply_mentioning_our_user_is_threaded_and_notified(self, pleroma, fedify):
         alice, token = _followed_by(pleroma, fedify)
         ours = _post(pleroma, token, "what do you think?")
@@ -431,7 +414,6 @@ class TestPostsFromFedify:
         notifications = pleroma.get("/api/v1/notifications", token, params={"types[]": "mention"}).json()
         assert [(n["type"], n["status"]["id"]) for n in notifications] == [("mention", reply_id)]
 
-    @pytest.mark.xfail(reason=NOT_RECEIVED)
     def test_update_then_delete_of_their_post(self, pleroma, fedify):
         alice, token = _following(pleroma, fedify)
         note = _note(alice, 3, "<p>first version</p>")
@@ -450,7 +432,6 @@ class TestPostsFromFedify:
 class TestInteractionsFromFedify:
     """Like, Announce, their Undo, and Block from a Fedify actor"""
 
-    @pytest.mark.xfail(reason=NOT_RECEIVED)
     def test_like_and_announce_are_counted_notified_and_undone(self, pleroma, fedify):
         alice, token = _followed_by(pleroma, fedify)
         ours = _post(pleroma, token, "count me")
@@ -474,7 +455,6 @@ class TestInteractionsFromFedify:
         fedify.send("alice", [bob_id], _activity(alice, "Undo", 2, announce))
         pleroma.until(lambda: counts() == (0, 0))
 
-    @pytest.mark.xfail(reason=NOT_RECEIVED)
     def test_a_block_removes_the_follows_both_ways(self, pleroma, fedify):
         from relationships.models import Follow
 
@@ -494,7 +474,6 @@ class TestInteractionsFromFedify:
 class TestPostsToFedify:
     """What our accounts do reaches the Fedify inbox, our signature verified by Fedify"""
 
-    @pytest.mark.xfail(reason=NOT_SENT)
     def test_a_public_post_reaches_the_fedify_follower(self, pleroma, fedify):
         _, token = _followed_by(pleroma, fedify)
         ours = _post(pleroma, token, "hello fedify")
@@ -505,7 +484,6 @@ class TestPostsToFedify:
         assert note["content"] == ours["content"]
         assert PUBLIC in _addressees(create["activity"], "to")
 
-    @pytest.mark.xfail(reason=NOT_SENT)
     def test_a_delete_of_our_post_reaches_fedify(self, pleroma, fedify):
         _, token = _followed_by(pleroma, fedify)
         ours = _post(pleroma, token, "soon gone")
@@ -528,7 +506,6 @@ class TestPostsToFedify:
         assert update["activity"]["object"]["id"] == ours["uri"]
         assert "second" in update["activity"]["object"]["content"]
 
-    @pytest.mark.xfail(reason=f"{NOT_SENT}; {NOT_RECEIVED}")
     def test_like_announce_and_block_of_fedify_reach_its_inbox(self, pleroma, fedify):
         alice, token = _following(pleroma, fedify)
         note = _note(alice, 1, "<p>like me</p>")
@@ -547,7 +524,6 @@ class TestPostsToFedify:
         block = fedify.wait_received("Block", server=pleroma)
         assert block["activity"]["object"] == alice["id"]
 
-    @pytest.mark.xfail(reason=NOT_SENT)
     def test_a_followers_only_post_is_addressed_to_followers_and_not_public(self, pleroma, fedify):
         _, token = _followed_by(pleroma, fedify)
         ours = _post(pleroma, token, "just for followers", visibility="private")
@@ -557,7 +533,6 @@ class TestPostsToFedify:
         assert f"https://{OUR_HOST}/users/bob/followers" in addressed
         assert PUBLIC not in addressed
 
-    @pytest.mark.xfail(reason=NOT_SENT)
     def test_a_direct_message_reaches_the_mentioned_actor_only(self, pleroma, fedify):
         alice = fedify.create_actor("alice")
         UserFactory(nickname="bob")
@@ -574,7 +549,6 @@ class TestPostsToFedify:
         tags = tags if isinstance(tags, list) else [tags]
         assert [t["href"] for t in tags if t.get("type") == "Mention"] == [alice["id"]]
 
-    @pytest.mark.xfail(reason=f"{NOT_SENT}; {NOT_RECEIVED}")
     def test_our_reply_to_their_post_names_it_and_reaches_them(self, pleroma, fedify):
         alice, token = _following(pleroma, fedify)
         note = _note(alice, 1, "<p>reply to me</p>")
