@@ -42,6 +42,11 @@ test-deps: deps
 	@command -v chromium >/dev/null || { \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+	@# the Fedify peer of tests/interop: node, npm, openssl for its certificates, its packages
+	@{ command -v node && command -v npm && command -v openssl; } >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm openssl >/dev/null; \
+		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm openssl >/dev/null; fi; }
+	@[ -d tests/interop/peer/node_modules/@fedify/fedify ] || npm ci --prefix tests/interop/peer --no-audit --no-fund --loglevel=error
 
 test: test-deps
 	scripts/test.sh
