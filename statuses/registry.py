@@ -83,6 +83,17 @@ def merge_into(data: dict, extension: dict | None) -> dict:
 before_create: list[Callable[[object, dict], dict]] = []
 after_create: list[Callable[[object, dict], None]] = []
 
+# Status edit hooks (PUT /api/v1/statuses/:id, statuses.services.editing). `before_update(status,
+# params)` may refuse the edit by raising an ApiError (events: "Use event update route");
+# `after_update(status)` is called after the edit commits, once per edit (federation sends the
+# Update from here).
+before_update: list[Callable[[object, dict], None]] = []
+after_update: list[Callable[[object], None]] = []
+
+# Custom emoji of a text shown outside the Status entity (a former version in the edit
+# history): `emojis_in(text) -> [CustomEmoji entity]`, registered by the emoji app.
+text_emojis: list[Callable[[str], list[dict]]] = []
+
 
 class StatusFilter(NamedTuple):
     """The viewer's own filters over the statuses they are shown (the filters app).

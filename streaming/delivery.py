@@ -143,7 +143,9 @@ def _list_has_member(viewer, sub: Subscription, author) -> bool:
         list_id=ids.decode(sub.param or ""), list__owner=viewer, account_id=author).exists()
 
 
-def status_messages(event: dict, targets: list[Target]) -> list[Message]:
+def status_messages(event: dict, targets: list[Target], name: str = "update") -> list[Message]:
+    """`update` (a new status) or `status.update` (an edited one: `name`), the Status entity,
+    to the streams whose timeline shows it."""
     from statuses.rendering import render_page
 
     pk = _uuid(event.get("id"))
@@ -173,7 +175,7 @@ def status_messages(event: dict, targets: list[Target]) -> list[Message]:
             payloads[key] = _text(rendered) if rendered is not None else None
         if payloads[key] is None:
             continue
-        messages += [Message(target.key, sub, "update", payloads[key]) for sub in matching]
+        messages += [Message(target.key, sub, name, payloads[key]) for sub in matching]
     return messages
 
 
@@ -276,7 +278,12 @@ def follow_messages(event: dict, targets: list[Target]) -> list[Message]:
             for t in wanted for sub in t.subscriptions if sub.stream == "user"]
 
 
+def status_update_messages(event: dict, targets: list[Target]) -> list[Message]:
+    return status_messages(event, targets, "status.update")
+
+
 HANDLERS = {
-    "status": status_messages, "delete": delete_messages, "notification": notification_messages,
-    "conversation": conversation_messages, "follow": follow_messages,
+    "status": status_messages, "status.update": status_update_messages, "delete": delete_messages,
+    "notification": notification_messages, "conversation": conversation_messages,
+    "follow": follow_messages,
 }
