@@ -81,7 +81,7 @@ class UpdateStatusInput(serializers.Serializer):
     media_attributes = MediaAttributesParamField(required=False)
     poll = PollParamField(required=False)
     content_type = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-    language = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    language = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=16)
     visibility = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     in_reply_to_id = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     quote_id = serializers.CharField(required=False, allow_blank=True, allow_null=True)

@@ -425,3 +425,33 @@ class TestRemoteEdit:
         finally:
             registry.after_update.remove(seen.append)
         assert seen == []
+
+
+class TestHostileEdits:
+    """PUT /api/v1/statuses/:id with junk: a clear 4xx, never a 500, nothing changed"""
+
+    @pytest.mark.parametrize("body", [
+        {"status": "x", "poll": "yes"},
+        {"status": "x", "poll": {"options": "a", "expires_in": "soon"}},
+        {"status": "x", "poll": {"options": [["a"], {"b": 1}], "expires_in": 600}},
+        {"status": "x", "media_attributes": "junk"},
+        {"status": "x", "media_attributes": [{"id": {"nested": 1}, "description": ["x"]}]},
+        {"status": "x", "media_ids": [{"id": 1}]},
+        {"status": "x", "media_ids": ["1"] * 50},
+        {"status": "x", "language": "x" * 100},
+        {"status": "x", "content_type": "application/evil"},
+        {"status": "x", "to": [{"a": 1}]},
+        {"status": "x", "in_reply_to_id": "\u0000"},
+        {"status": ["a", "b"]},
+        {"status": "x", "sensitive": {"a": 1}},
+    ])
+    def test_junk_is_refused_or_ignored_but_never_a_500(self, api, body):
+        client = api()
+        status = services.create_status(client.user, text="text")
+        response = client.put(f"/api/v1/statuses/{sid(status)}", body, format="json")
+        assert response.status_code < 500, response.content
+        assert "error" in response.json() or response.status_code == 200
+        if response.status_code != 200:
+            stored = Status.objects.get(pk=status.pk)
+            assert (stored.content_source, stored.edited_at) == ("text", None)
+            assert not StatusEdit.objects.filter(status=status).exists()
