@@ -4,7 +4,8 @@ An edit keeps the version it replaces as a StatusEdit row, then changes the stat
 (its id, counters and interactions stay). After the edit commits, local accounts that
 reblogged or quoted the status get an `update` notification (a task, once per edit), the
 streaming app announces `status.update` (it listens to the status saved with `edited_at`)
-and `statuses.registry.after_update` hooks run (federation sends the Update from there).
+and `statuses.registry.after_update` hooks run inside the edit's transaction (federation
+writes the Update to its outbox there).
 """
 
 from __future__ import annotations
@@ -136,14 +137,16 @@ def _notify_new_mentions(status: Status, before: set, linked: dict) -> None:
 
 
 def _after_edit(status: Status, *, run_hooks: bool) -> None:
-    """Work that follows a committed edit: the `update` notifications, the federation hooks."""
+    """Work that follows an edit: the `update` notifications (a task after commit), the
+    after_update hooks (inside the edit's transaction, so that what they write, such as the
+    federation outbox row, commits or rolls back with the edit)."""
     from statuses import tasks
 
     status_id, edited_at = str(status.pk), status.edited_at.isoformat()
     transaction.on_commit(lambda: tasks.notify_status_update.delay(status_id, edited_at))
     if run_hooks:
         for hook in list(registry.after_update):
-            transaction.on_commit(lambda hook=hook: hook(status), robust=True)
+            hook(status)
 
 
 def edit_status(account: User, status: Status, *, text: str = "", spoiler_text: str = "",

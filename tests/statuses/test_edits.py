@@ -278,24 +278,38 @@ class TestEditNotifications:
         listed = api(user=booster).get("/api/v1/notifications").json()
         assert listed[0]["type"] == "update" and listed[0]["status"]["id"] == sid(status)
 
-    def test_the_hooks_run_after_commit_only(self, api, django_capture_on_commit_callbacks):
+    def test_the_hooks_run_once_per_edit_inside_its_transaction(self, api):
         client = api()
         status = services.create_status(client.user, text="v1")
         seen = []
-        registry.after_update.append(seen.append)
+
+        def hook(edited):
+            seen.append((edited.pk, edited.content_source, StatusEdit.objects.filter(status=edited).count()))
+
+        registry.after_update.append(hook)
         try:
-            with django_capture_on_commit_callbacks(execute=False) as callbacks:
-                client.put(f"/api/v1/statuses/{sid(status)}", {"status": "v2"}, format="json")
-            assert seen == []
-            for callback in callbacks:
-                callback()
-            assert [s.pk for s in seen] == [status.pk]
-            assert seen[0].content_source == "v2"
-            with django_capture_on_commit_callbacks(execute=True):
-                client.put(f"/api/v1/statuses/{sid(status)}", {"status": ""}, format="json")  # refused
+            client.put(f"/api/v1/statuses/{sid(status)}", {"status": "v2"}, format="json")
+            assert seen == [(status.pk, "v2", 1)]
+            client.put(f"/api/v1/statuses/{sid(status)}", {"status": ""}, format="json")  # refused
             assert len(seen) == 1
         finally:
-            registry.after_update.remove(seen.append)
+            registry.after_update.remove(hook)
+
+    def test_a_failing_hook_rolls_the_edit_back(self, api):
+        client = api()
+        status = services.create_status(client.user, text="v1")
+
+        def hook(edited):
+            raise RuntimeError("outbox unavailable")
+
+        registry.after_update.append(hook)
+        try:
+            response = client.put(f"/api/v1/statuses/{sid(status)}", {"status": "v2"}, format="json")
+            assert response.status_code == 500 and "error" in response.json()
+        finally:
+            registry.after_update.remove(hook)
+        assert Status.objects.get(pk=status.pk).content_source == "v1"
+        assert not StatusEdit.objects.filter(status=status).exists()
 
 
 class TestHistory:

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('statuses', '0004_remote_status_ids'),
+        ('statuses', '0005_remote_media_and_emoji'),
     ]
 
     operations = [
