@@ -40,11 +40,19 @@ class ApiViewSet(GenericViewSet):
     lookup_value_regex = "[^/]+"
     metadata_class = ApiMetadata
 
+    # Actions that refuse their unsupported parameters themselves (`refuse_unsupported()`)
+    # once they have found the object, so someone else's object is a 404 whatever was sent.
+    unsupported_after_lookup: tuple[str, ...] = ()
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # authentication, scopes, throttles first
+        if getattr(self, "action", None) not in self.unsupported_after_lookup:
+            self.refuse_unsupported()
+
+    def refuse_unsupported(self) -> None:
         names = self.unsupported_parameters.get(getattr(self, "action", None) or "", ())
         if names:
-            refuse_unsupported(request, names)
+            refuse_unsupported(self.request, names)
 
     @property
     def viewer(self):

@@ -36,3 +36,11 @@ def load_status_emojis(viewer, statuses: list) -> dict:
         if emojis:
             out[status.pk] = {"emojis": emojis}
     return out
+
+
+def emojis_in_text(text: str) -> list[dict]:
+    """statuses.registry.text_emojis: the custom emoji of a text (a former version of an
+    edited status)."""
+    if ":" not in (text or ""):
+        return []
+    return custom_emojis_in(text, registry.by_shortcode())

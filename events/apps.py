@@ -13,10 +13,13 @@ class EventsConfig(AppConfig):
             load_participation_messages,
             participation_rows,
         )
+        from events.services import refuse_status_edit
         from notifications import registry as notification_registry
         from statuses import registry
 
         registry.register(load_events)
+        if refuse_status_edit not in registry.before_update:
+            registry.before_update.append(refuse_status_edit)
         registry.register_viewer_part("event", participation_rows, apply_participations)
 
         from core.render_cache import forget_on_change

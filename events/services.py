@@ -107,6 +107,13 @@ def create_event(organizer: User, *, name: str | None, status: str | None = "",
     return event
 
 
+def refuse_status_edit(status: Status, params: dict) -> None:
+    """statuses.registry.before_update: an event is edited through its own route
+    (pleroma-content 6.2), not PUT /api/v1/statuses/:id."""
+    if Event.objects.filter(status_id=status.pk).exists():
+        raise Unprocessable("Use event update route")
+
+
 def update_event(editor: User, event: Event, *, fields: dict, application=None) -> Event:
     """Edit an event (PUT /api/v1/pleroma/events/:id), organizer only (pleroma-content 6.4).
 
@@ -125,6 +132,9 @@ def update_event(editor: User, event: Event, *, fields: dict, application=None) 
         event = Event.objects.select_for_update().select_related("status").get(pk=event.pk)
         status = event.status
         banner = _banner(editor, fields.get("banner_id"), status)
+        from statuses.services.editing import keep_version
+
+        keep_version(status)
         if "status" in fields:
             from statuses.services import set_text
 

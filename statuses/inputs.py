@@ -52,6 +52,43 @@ class CreateStatusInput(serializers.Serializer):
                                          help_text="ISO 8601, at least 5 minutes ahead")
 
 
+class MediaAttributeInput(serializers.Serializer):
+    """One item of `media_attributes[]` on PUT /api/v1/statuses/:id."""
+
+    id = serializers.CharField()
+    description = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    focus = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+
+
+@extend_schema_field(MediaAttributeInput(many=True))
+class MediaAttributesParamField(serializers.Field):
+    """Documents `media_attributes[]`; the view reads it from the raw parameters (JSON list
+    or form) through statuses.services.editing.media_attributes_from_params."""
+
+    def get_value(self, dictionary):
+        return serializers.empty
+
+
+class UpdateStatusInput(serializers.Serializer):
+    """PUT /api/v1/statuses/:id (JSON, form or multipart). `visibility`, `in_reply_to_id`,
+    `quote_id` and `to[]` may only repeat the status's current values."""
+
+    status = serializers.CharField(required=False, allow_blank=True, allow_null=True,
+                                   trim_whitespace=False, default="")
+    spoiler_text = serializers.CharField(required=False, allow_blank=True, allow_null=True, default="")
+    sensitive = BooleanLikeField()  # absent: unchanged
+    media_ids = StringListField(child=serializers.CharField(), required=False, default=list)
+    media_attributes = MediaAttributesParamField(required=False)
+    poll = PollParamField(required=False)
+    content_type = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    language = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=16)
+    visibility = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    in_reply_to_id = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    quote_id = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    quoted_status_id = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    to = StringListField(child=serializers.CharField(), required=False, allow_null=True)
+
+
 class VoteInput(serializers.Serializer):
     """POST /api/v1/polls/:id/votes"""
 

@@ -266,3 +266,27 @@ class ScheduledStatus(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["account", "-id"]), models.Index(fields=["scheduled_at"])]
+
+
+class StatusEdit(models.Model):
+    """A former version of an edited status (its edit history; the status holds the current one).
+
+    `media` keeps the attachments of that version in order with the description they had
+    (`[{"id": hex, "description": str}]`); `poll` the options it had (`{"options": [...],
+    "multiple": bool}`) or None. `created_at` is when that version was made: the status's
+    creation for the original, the earlier edit's time for later ones.
+    """
+
+    id = FlakeIdField(primary_key=True)
+    status = models.ForeignKey(Status, on_delete=models.CASCADE, related_name="edits")
+    content = models.TextField(blank=True, default="")  # rendered, sanitised HTML
+    content_source = models.TextField(blank=True, default="")
+    content_type = models.CharField(max_length=32, default="text/plain")
+    spoiler_text = models.TextField(blank=True, default="")
+    sensitive = models.BooleanField(default=False)
+    media = models.JSONField(default=list, blank=True)
+    poll = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "id"])]

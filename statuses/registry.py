@@ -83,6 +83,15 @@ def merge_into(data: dict, extension: dict | None) -> dict:
 before_create: list[Callable[[object, dict], dict]] = []
 after_create: list[Callable[[object, dict], None]] = []
 
+# Status edit refusals (PUT /api/v1/statuses/:id, statuses.services.editing):
+# `before_update(status, params)` may refuse the edit by raising an ApiError (events:
+# "Use event update route").
+before_update: list[Callable[[object, dict], None]] = []
+
+# Custom emoji of a text shown outside the Status entity (a former version in the edit
+# history): `emojis_in(text) -> [CustomEmoji entity]`, registered by the emoji app.
+text_emojis: list[Callable[[str], list[dict]]] = []
+
 # What happened to a status after it was posted, announced to the apps that tell others
 # (federation sends the matching activities). Every hook runs inside the transaction of the
 # action, so that what it writes (an outbox row) commits or rolls back with it:

@@ -1,4 +1,5 @@
-"""Background work on statuses: expiring statuses, closing polls, publishing scheduled ones."""
+"""Background work on statuses: expiring statuses, closing polls, publishing scheduled ones,
+telling reblogging and quoting accounts about edits."""
 
 from __future__ import annotations
 
@@ -27,6 +28,21 @@ def publish_scheduled_status(scheduled_id: str) -> str | None:
     """Post a scheduled status at its time; a retried, early or outdated task posts nothing."""
     status = scheduling.publish(scheduled_id)
     return str(status.pk) if status is not None else None
+
+
+@shared_task(acks_late=True, max_retries=5, autoretry_for=(OperationalError,), retry_backoff=True)
+def notify_status_update(status_id: str, edited_at: str) -> int:
+    """`update` notifications of one edit to the accounts that reblogged or quoted the
+    status; safe to run twice (nobody is told twice about the same edit)."""
+    import datetime
+
+    from statuses.models import Status
+    from statuses.services import editing
+
+    status = Status.objects.filter(pk=status_id).select_related("account").first()
+    if status is None:
+        return 0
+    return editing.send_update_notifications(status, datetime.datetime.fromisoformat(edited_at))
 
 
 @shared_task(acks_late=True)

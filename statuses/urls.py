@@ -15,9 +15,11 @@ from statuses.views import (
 urlpatterns = [
     # statuses
     path("api/v1/statuses", StatusViewSet.as_view({"post": "create", "get": "list"})),
-    path("api/v1/statuses/<str:pk>", StatusViewSet.as_view({"get": "retrieve", "delete": "destroy"})),
+    path("api/v1/statuses/<str:pk>", StatusViewSet.as_view(
+        {"get": "retrieve", "put": "update", "delete": "destroy"})),
     path("api/v1/statuses/<str:pk>/context", StatusViewSet.as_view({"get": "context"})),
     path("api/v1/statuses/<str:pk>/source", StatusViewSet.as_view({"get": "source"})),
+    path("api/v1/statuses/<str:pk>/history", StatusViewSet.as_view({"get": "history"})),
     path("api/v1/statuses/<str:pk>/favourite", StatusViewSet.as_view({"post": "favourite"})),
     path("api/v1/statuses/<str:pk>/unfavourite", StatusViewSet.as_view({"post": "unfavourite"})),
     path("api/v1/statuses/<str:pk>/reblog", StatusViewSet.as_view({"post": "reblog"})),

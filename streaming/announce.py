@@ -27,8 +27,13 @@ def announce(event: dict) -> None:
     transaction.on_commit(lambda: broker.publish(event), robust=True)
 
 
-def status_saved(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
-    if raw or not created:
+def status_saved(sender, instance, created: bool, raw: bool = False, update_fields=None, **kwargs) -> None:
+    if raw:
+        return
+    if not created:
+        # An edit (statuses.services.editing, events) saves the status with `edited_at`.
+        if update_fields is not None and "edited_at" in update_fields and instance.edited_at:
+            announce({"event": "status.update", "id": instance.pk.hex})
         return
     announce({"event": "status", "id": instance.pk.hex})
     if instance.visibility == "direct" and not instance.reblog_of_id and instance.context_id:

@@ -152,7 +152,9 @@ def filter_context(sub: Subscription) -> str:
     return "home" if sub.stream in ("user", "list") else "public"
 
 
-def status_messages(event: dict, targets: list[Target]) -> list[Message]:
+def status_messages(event: dict, targets: list[Target], name: str = "update") -> list[Message]:
+    """`update` (a new status) or `status.update` (an edited one: `name`), the Status entity
+    as each stream's filters leave it, to the streams whose timeline shows it."""
     from statuses.rendering import render_page, screen
 
     pk = _uuid(event.get("id"))
@@ -182,7 +184,7 @@ def status_messages(event: dict, targets: list[Target]) -> list[Message]:
             payloads[key] = {} if rendered is None else {
                 context: _text(entity) for context in ("home", "public")
                 if (entity := screen(rendered, context)) is not None}
-        messages += [Message(target.key, sub, "update", payloads[key][filter_context(sub)])
+        messages += [Message(target.key, sub, name, payloads[key][filter_context(sub)])
                      for sub in matching if filter_context(sub) in payloads[key]]
     return messages
 
@@ -299,7 +301,12 @@ def filters_changed_messages(event: dict, targets: list[Target]) -> list[Message
             for sub in t.subscriptions if sub.stream == "user"]
 
 
+def status_update_messages(event: dict, targets: list[Target]) -> list[Message]:
+    return status_messages(event, targets, "status.update")
+
+
 HANDLERS = {
-    "filters_changed": filters_changed_messages, "status": status_messages, "delete": delete_messages, "notification": notification_messages,
-    "conversation": conversation_messages, "follow": follow_messages,
+    "status": status_messages, "status.update": status_update_messages, "delete": delete_messages,
+    "notification": notification_messages, "conversation": conversation_messages,
+    "follow": follow_messages, "filters_changed": filters_changed_messages,
 }

@@ -83,14 +83,15 @@ def validate_poll(poll: dict) -> dict:
             "multiple": parse_bool(poll.get("multiple")), "hide_totals": parse_bool(poll.get("hide_totals"))}
 
 
-def attach_poll(status: Status, poll: dict) -> Poll:
-    """Store a validated poll on a status being created and schedule its closing."""
+def attach_poll(status: Status, poll: dict, *, starts_at=None) -> Poll:
+    """Store a validated poll on a status being created (or edited: `starts_at`, the edit's
+    time, from which `expires_in` counts) and schedule its closing."""
     from statuses import tasks
 
     created = Poll.objects.create(
         status=status, options=poll["options"], votes=[0] * len(poll["options"]),
         multiple=poll["multiple"], hide_totals=poll["hide_totals"],
-        expires_at=status.created_at + timedelta(seconds=poll["expires_in"]))
+        expires_at=(starts_at or status.created_at) + timedelta(seconds=poll["expires_in"]))
     poll_id, eta = str(created.pk), created.expires_at
     transaction.on_commit(lambda: tasks.close_poll.apply_async((poll_id,), eta=eta))
     return created

@@ -140,9 +140,10 @@ def render_text(text: str, content_type: str) -> tuple[str, dict[Any, User], lis
     return markup.render(text, content_type, mention_url=mention_url, tag_url=tag_link), linked, tags
 
 
-def set_text(status: Status, text: str, content_type: str) -> None:
+def set_text(status: Status, text: str, content_type: str) -> tuple[dict[Any, User], list[str]]:
     """Replace a status body (an edit): content, source, new mentions, its hashtags. The
-    caller saves the status's own fields."""
+    caller saves the status's own fields. Returns the accounts the text mentions and its
+    hashtags (as `render_text`)."""
     content_type = content_type if content_type in markup.CONTENT_TYPES else "text/plain"
     status.content, linked, tags = render_text(text, content_type)
     status.content_source, status.content_type = text, content_type
@@ -150,6 +151,7 @@ def set_text(status: Status, text: str, content_type: str) -> None:
                                 ignore_conflicts=True)
     StatusTag.objects.filter(status=status).exclude(hashtag__name__in=tags).delete()
     _store_tags(status, tags)
+    return linked, tags
 
 
 def _store_tags(status: Status, names: list[str]) -> None:

@@ -14,14 +14,20 @@ from core.openapi import ERRORS, PAGINATION_PARAMETERS
 from core.params import get_list
 from core.views import ApiViewSet
 from statuses import idempotency, services, timelines
-from statuses.inputs import CreateStatusInput, ReblogInput
+from statuses.inputs import CreateStatusInput, ReblogInput, UpdateStatusInput
 from statuses.models import Favourite, Status
 from statuses.queries import blocked_ids, get_visible_status
 from statuses.serializers import ScheduledStatusSerializer, StatusSerializer, StatusSourceSerializer
-from statuses.services import polls, scheduling
+from statuses.services import editing, polls, scheduling
 
 ContextSchema = inline_serializer("Context", fields={
     "ancestors": StatusSerializer(many=True), "descendants": StatusSerializer(many=True)})
+StatusEditListSchema = inline_serializer("StatusEdit", fields={
+    "content": serializers.CharField(), "spoiler_text": serializers.CharField(),
+    "sensitive": serializers.BooleanField(), "created_at": serializers.CharField(),
+    "account": serializers.DictField(), "poll": serializers.DictField(allow_null=True),
+    "media_attachments": serializers.ListField(child=serializers.DictField()),
+    "emojis": serializers.ListField(child=serializers.DictField())}, many=True)
 MULTIFETCH_LIMIT = 100
 
 
@@ -40,6 +46,8 @@ class StatusViewSet(ApiViewSet):
         "destroy": ["write:statuses"],
         "context": ["read:statuses"],
         "source": ["read:statuses"],
+        "update": ["write:statuses"],
+        "history": ["read:statuses"],
         "favourite": ["write:favourites"],
         "unfavourite": ["write:favourites"],
         "reblog": ["write:statuses"],
@@ -51,8 +59,13 @@ class StatusViewSet(ApiViewSet):
         "favourited_by": ["read:accounts"],
         "reblogged_by": ["read:accounts"],
     }
-    anonymous_actions = ("retrieve", "list", "context", "favourited_by", "reblogged_by")
-    unsupported_parameters = {"mute": ("expires_in",)}  # thread mutes do not expire
+    anonymous_actions = ("retrieve", "list", "context", "history", "favourited_by", "reblogged_by")
+    unsupported_parameters = {
+        "mute": ("expires_in",),  # thread mutes do not expire
+        # an edit changes the version, not when the status is posted or expires, nor who may quote it
+        "update": ("scheduled_at", "expires_in", "quote_approval_policy"),
+    }
+    unsupported_after_lookup = ("update",)
     serializer_class = StatusSerializer
 
     def visible(self, pk: str) -> Status:
@@ -114,6 +127,35 @@ class StatusViewSet(ApiViewSet):
         found = {s.pk: s for s in Status.objects.visible_to(self.viewer).filter(pk__in=pks).for_api()}
         ordered = [found[pk] for pk in dict.fromkeys(pks) if pk in found]
         return self.render(ordered)
+
+    @extend_schema(summary="Edit one's own status", request=UpdateStatusInput,
+                   responses={200: StatusSerializer, 400: ERRORS[400], 403: ERRORS[403],
+                              404: ERRORS[404], 422: ERRORS[422]})
+    def update(self, request, pk: str):
+        ratelimit.hit("status_posting", str(request.user.pk))
+        status = self.visible(pk)
+        if status.account_id != request.user.pk:
+            raise NotFound()  # as Mastodon: someone else's status is not there to edit
+        self.refuse_unsupported()
+        data = self.validated(UpdateStatusInput)
+        raw = self.params()
+        editing.check_unchanged(status, visibility=data.get("visibility"),
+                                in_reply_to_id=data.get("in_reply_to_id"),
+                                quote_id=data.get("quote_id") or data.get("quoted_status_id"),
+                                to=data.get("to"))
+        edited = services.edit_status(
+            request.user, status, text=data.get("status") or "", spoiler_text=data.get("spoiler_text") or "",
+            sensitive=data.get("sensitive"), media_ids=data.get("media_ids") or (),
+            media_attributes=editing.media_attributes_from_params(raw),
+            poll=polls.poll_from_params(raw), content_type=data.get("content_type") or None,
+            language=data.get("language"), params=raw)
+        return status_response(self, edited)
+
+    @extend_schema(summary="The versions of a status, the original first and the current last",
+                   responses={200: StatusEditListSchema, 404: ERRORS[404]})
+    def history(self, request, pk: str):
+        status = services.interactions.original(self.visible(pk))
+        return Response(editing.history(self.viewer, status))
 
     @extend_schema(summary="Delete a status (the response carries its source for redrafting)",
                    responses={200: StatusSerializer, 403: ERRORS[403], 404: ERRORS[404]})

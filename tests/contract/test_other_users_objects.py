@@ -53,6 +53,8 @@ CASES = [
     ("get", "/api/v1/statuses/{private}/context"),
     ("get", "/api/v1/statuses/{private}/source"),
     ("delete", "/api/v1/statuses/{private}"),
+    ("put", "/api/v1/statuses/{private}"),
+    ("get", "/api/v1/statuses/{private}/history"),
     ("post", "/api/v1/statuses/{private}/favourite"),
     ("post", "/api/v1/statuses/{private}/reblog"),
     ("post", "/api/v1/statuses/{private}/bookmark"),
@@ -93,7 +95,7 @@ CASES = [
 def test_another_users_private_object_is_refused(api, owner_objects, method, template):
     stranger = api(scopes=ALL_SCOPES)
     path = template.format(**owner_objects)
-    body = {"description": "mine now", "name": "taken", "recipients[]": [ids.encode(stranger.user.pk)],
+    body = {"description": "mine now", "status": "mine now", "name": "taken", "recipients[]": [ids.encode(stranger.user.pk)],
             "choices": [0], "scheduled_at": "2031-01-01T12:00:00Z",
             "title": "mine now", "account_ids": [owner_objects["friend"]]}
     call = getattr(stranger, method)
@@ -102,7 +104,7 @@ def test_another_users_private_object_is_refused(api, owner_objects, method, tem
     assert "error" in response.json()
     owner = owner_objects["owner"]
     private_pk = ids.decode(owner_objects["private"])
-    assert Status.objects.filter(pk=private_pk).exists()
+    assert Status.objects.filter(pk=private_pk, edited_at__isnull=True).exists()
     assert not Favourite.objects.filter(account=stranger.user).exists()
     assert not Bookmark.objects.filter(user=stranger.user).exists()
     assert not Status.objects.filter(account=stranger.user, reblog_of_id=private_pk).exists()

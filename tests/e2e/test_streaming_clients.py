@@ -156,3 +156,60 @@ class TestJavaScriptClients:
             stop_process(process)
         assert arrived - started < 1
         assert not hidden & set(seen)
+
+
+def _edit_scenario(server) -> tuple[dict, str]:
+    """alice follows bob, bob posts; (people, the post's id)."""
+    people = {}
+    for nickname in ("alice", "bob"):
+        user = UserFactory(nickname=nickname)
+        people[nickname] = {"id": ids.encode(user.pk), "token": server.token(nickname)}
+    ok(server.post(f"/api/v1/accounts/{people['bob']['id']}/follow", people["alice"]["token"]))
+    return people, _post(server, people, "bob", "first version")
+
+
+def _edit(server, people, status_id: str) -> None:
+    ok(server.request("PUT", f"/api/v1/statuses/{status_id}", people["bob"]["token"],
+                      data={"status": "edited version"}))
+
+
+class TestEditsStreamed:
+    """`status.update` on the user stream, as Mastodon.py, megalodon and masto.js read it"""
+
+    def test_mastodon_py_gets_the_edited_status(self, streaming_server):
+        s = streaming_server
+        people, status_id = _edit_scenario(s)
+        client_id, client_secret = Mastodon.create_app("e2e edits", api_base_url=s.url)
+        client = Mastodon(client_id=client_id, client_secret=client_secret, api_base_url=s.url,
+                          version_check_mode="none")
+        client.log_in("alice", PASSWORD, scopes=["read"])
+        edits: queue.Queue = queue.Queue()
+        listener = CallbackStreamListener(status_update_handler=lambda status: edits.put(status))
+        handle = client.stream_user(listener, run_async=True)
+        try:
+            time.sleep(0.5)
+            _edit(s, people, status_id)
+            edited = edits.get(timeout=5)
+        finally:
+            handle.close()
+        assert edited["id"] == status_id
+        assert "edited version" in edited["content"] and edited["edited_at"] is not None
+
+    @pytest.mark.parametrize("client", ["megalodon", "masto"])
+    def test_javascript_clients_get_the_edited_status(self, streaming_server, node_clients, client):
+        s = streaming_server
+        people, status_id = _edit_scenario(s)
+        process, lines = _run_node(node_clients, client, s, people["alice"]["token"])
+        try:
+            first = lines.get(timeout=30)
+            assert first == {"ready": True}, first
+            _edit(s, people, status_id)
+            deadline = time.monotonic() + 5
+            while True:
+                line = lines.get(timeout=max(deadline - time.monotonic(), 0.01))
+                assert "error" not in line, line
+                if line.get("event") == "status.update":
+                    break
+        finally:
+            stop_process(process)
+        assert line["id"] == status_id and "edited version" in line["content"]

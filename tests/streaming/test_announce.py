@@ -48,6 +48,20 @@ class TestAnnouncements:
             assert published() == []  # not before the commit
         assert published() == [{"event": "status", "id": status.pk.hex}]
 
+    def test_an_edit_is_announced_once_after_commit(self, published):
+        from statuses.services import edit_status
+
+        author = UserFactory()
+        status = create_status(author, text="hello")
+        published()
+        with transaction.atomic():
+            edit_status(author, status, text="hello again")
+            assert published() == []
+        assert published() == [{"event": "status.update", "id": status.pk.hex}]
+        status.pinned_at = None
+        status.save(update_fields=["pinned_at"])  # other saves announce nothing
+        assert published() == []
+
     def test_a_rolled_back_post_announces_nothing(self, published):
         author = UserFactory()
         with pytest.raises(RuntimeError), transaction.atomic():

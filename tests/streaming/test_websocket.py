@@ -89,6 +89,35 @@ class TestUserStream:
             message = stream.until(lambda m: m["event"] == "delete")[-1]
         assert message == {"stream": ["user"], "event": "delete", "payload": status["id"]}
 
+    def test_an_edited_status_arrives_as_status_update_where_the_post_arrived(self, streaming_server, people):
+        s = streaming_server
+        alice, bob, carol = people("alice", "bob", "carol")
+        ok(s.post(f"/api/v1/accounts/{bob.id}/follow", alice.token))
+        with WebSocketStream(s, alice.token, stream="user") as stream, \
+                WebSocketStream(s, carol.token, stream="user") as other:
+            stream.subscribe("public")
+            status = post(s, bob, "first version")
+            stream.until(is_update(status["id"]))
+            ok(s.request("PUT", f"/api/v1/statuses/{status['id']}", bob.token, data={"status": "second version"}))
+            edits = []
+
+            def on_both_streams(message) -> bool:
+                if message["event"] == "status.update" and message["payload"]["id"] == status["id"]:
+                    edits.append(message)
+                return len(edits) == 2
+
+            stream.until(on_both_streams, timeout=3)
+            private = post(s, bob, "followers only", visibility="private")
+            ok(s.request("PUT", f"/api/v1/statuses/{private['id']}", bob.token, data={"status": "still private"}))
+            stream.until(lambda m: m["event"] == "status.update" and m["payload"]["id"] == private["id"])
+            with pytest.raises(AssertionError, match=r"got \[\]"):
+                other.until(lambda m: True, timeout=1)  # not following bob: nothing at all
+        assert {tuple(m["stream"]) for m in edits} == {("user",), ("public",)}
+        shown = ok(s.get(f"/api/v1/statuses/{status['id']}", alice.token))
+        assert {k: v for k, v in edits[0]["payload"].items() if k != "account"} == \
+            {k: v for k, v in shown.items() if k != "account"}  # bob has posted since
+        assert "second version" in shown["content"] and shown["edited_at"] is not None
+
     def test_following_streams_the_new_relationship_counts(self, streaming_server, people):
         s = streaming_server
         alice, bob = people("alice", "bob")

@@ -2,7 +2,7 @@
 // usage: node stream.mjs <megalodon|masto> <REST base URL> <access token>
 // Opens the user stream the way the client library does (finding the streaming URL in the
 // instance document), prints {"ready": true} once connected, then one JSON line per event:
-// {"event": "update" | "notification" | "delete", "id": ...}.
+// {"event": "update" | "status.update" | "notification" | "delete", "id": ...}.
 import WebSocket from "ws";
 
 const [client, baseUrl, token] = process.argv.slice(2);
@@ -14,6 +14,7 @@ async function withMegalodon() {
   const stream = await api.userStreaming();
   stream.on("connect", () => print({ ready: true }));
   stream.on("update", (status) => print({ event: "update", id: status.id, acct: status.account.acct }));
+  stream.on("status_update", (status) => print({ event: "status.update", id: status.id, content: status.content }));
   stream.on("notification", (n) => print({ event: "notification", id: n.id, type: n.type }));
   stream.on("delete", (id) => print({ event: "delete", id }));
   stream.on("error", (error) => print({ error: String(error) }));
@@ -32,6 +33,7 @@ async function withMasto() {
   for await (const event of subscription) {
     const payload = event.payload;
     if (event.event === "update") print({ event: "update", id: payload.id, acct: payload.account.acct });
+    else if (event.event === "status.update") print({ event: "status.update", id: payload.id, content: payload.content });
     else if (event.event === "notification") print({ event: "notification", id: payload.id, type: payload.type });
     else if (event.event === "delete") print({ event: "delete", id: payload });
   }
