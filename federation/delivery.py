@@ -11,6 +11,7 @@ from accounts.models import User
 from core import http
 from federation import client
 from federation.models import Delivery, OutgoingActivity
+from mrf import policies
 
 MAX_ATTEMPTS = 8
 # Mastodon retries these; any other 4xx is a refusal that a retry will not change (§5.4).
@@ -53,6 +54,10 @@ def inbox_of(user: User) -> str:
 def deliver(delivery: Delivery) -> None:
     """Send one delivery; TransientDeliveryError when it should be tried again."""
     if delivery.state != Delivery.State.PENDING:
+        return
+    if not policies.accepts_delivery(delivery.inbox, delivery.activity.payload):
+        _record(delivery, delivery.attempts, None, "refused by an instance policy")
+        _finish(delivery, Delivery.State.FAILED)
         return
     actor = delivery.activity.actor
     attempts = delivery.attempts + 1

@@ -16,6 +16,7 @@ from accounts.models import User
 from core.exceptions import ApiError
 from federation import actors, delivery, documents
 from federation.models import IncomingActivity
+from mrf import policies
 from relationships import follows
 from relationships.models import Follow
 
@@ -115,6 +116,7 @@ def process(row: IncomingActivity) -> None:
     handler = HANDLERS.get(row.type)
     state, error = IncomingActivity.State.DONE, ""
     try:
+        row.payload = policies.filter_activity(row.payload)  # instance policies (§6.1) first
         if handler is None:
             raise Ignored(f"{row.type} is not handled")
         remote = actors.get_or_fetch_by_ap_id(row.actor)
@@ -125,7 +127,7 @@ def process(row: IncomingActivity) -> None:
             handler(row.payload, remote)
             IncomingActivity.objects.filter(pk=row.pk).update(state=state, processed_at=timezone.now())
         return
-    except Ignored as exc:
+    except (Ignored, policies.Rejected) as exc:
         state, error = IncomingActivity.State.IGNORED, str(exc)
     except actors.ActorError as exc:
         state, error = IncomingActivity.State.FAILED, f"actor: {exc}"
