@@ -18,6 +18,12 @@ class FederationConfig(AppConfig):
         registry.account_resolvers.append(resolver.resolve_account)
         relationship_hooks.follow_request_answered.append(incoming.follow_request_answered)
 
+        def follower_removed(user, follower) -> None:
+            """A removed remote follower's server gets a Reject of its Follow (§6.3)."""
+            incoming.follow_request_answered(user, follower, False)
+
+        relationship_hooks.follower_removed.append(follower_removed)
+
         def account_created(sender, instance, created, raw=False, **kwargs):
             """A new local account gets its keypair from a task once the row is committed
             (generating an RSA key is too slow for the request); documents that need it

@@ -125,8 +125,13 @@ def unfollow(follower: User, target: User) -> None:
 
 
 def remove_from_followers(user: User, follower: User) -> None:
-    """Make `follower` stop following `user` (a soft block)."""
-    unfollow(follower, user)
+    """Make `follower` stop following `user` (a soft block); its server is told."""
+    with transaction.atomic():
+        was_following = Follow.objects.filter(follower=follower, followed=user).exists()
+        unfollow(follower, user)
+        if was_following:
+            for hook in registry.follower_removed:
+                hook(user, follower)
 
 
 def _sever(a: User, b: User) -> None:

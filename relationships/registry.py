@@ -6,3 +6,8 @@ from collections.abc import Callable
 # authorises or rejects `requester`'s follow request of `user` (federation tells a remote
 # requester's server).
 follow_request_answered: list[Callable] = []
+
+# Functions (user, follower) -> None called inside the transaction that removes `follower`
+# from `user`'s followers (remove_from_followers, domain blocks): federation tells a remote
+# follower's server with a Reject of its Follow.
+follower_removed: list[Callable] = []
