@@ -106,6 +106,12 @@ def not_hidden_status_sql(viewer: str, alias: str) -> str:
             f" AND df.followed_id = du.id AND df.state = 'accept'))")
 
 
+def refuses_follow(follower: User, target: User) -> bool:
+    """relationships.registry.follow_refusals: an account of a domain the target blocks may
+    not follow it (Pleroma's deny_follow_blocked)."""
+    return bool(follower.domain) and blocks_domain(target, follower.domain)
+
+
 def hidden_accounts(user: User):
     """notifications.registry.hidden_accounts: ids of the accounts of blocked domains that
     `user` does not follow."""

@@ -11,3 +11,7 @@ follow_request_answered: list[Callable] = []
 # from `user`'s followers (remove_from_followers, domain blocks): federation tells a remote
 # follower's server with a Reject of its Follow.
 follower_removed: list[Callable] = []
+
+# Functions (follower, target) -> bool: True refuses the follow as a block would
+# (domain_blocks: the follower's domain is one the target blocks).
+follow_refusals: list[Callable] = []

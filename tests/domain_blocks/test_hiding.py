@@ -143,3 +143,19 @@ class TestFollowersRemoved:
                    for payload in rejects.values())
         # alice still follows carol there: her own follows are hers to undo
         assert Follow.objects.filter(follower=alice, followed=accounts["carol"]).exists()
+
+    def test_a_new_follow_from_the_domain_is_rejected(self, world, django_capture_on_commit_callbacks):
+        from federation import tasks
+        from federation.models import IncomingActivity
+
+        _, alice, accounts, _ = world
+        services.block_domain(alice, "sub.bad.example")
+        services.block_domain(alice, "bad.example")
+        bob = accounts["bob"]
+        row = IncomingActivity.objects.create(ap_id=f"{bob.remote_ap_id}#follows/9", actor=bob.remote_ap_id,
+                                              type="Follow", payload={
+                                                  "id": f"{bob.remote_ap_id}#follows/9", "type": "Follow",
+                                                  "actor": bob.remote_ap_id, "object": alice.ap_id})
+        tasks.process_activity(str(row.pk))
+        assert not Follow.objects.filter(follower=bob).exists()
+        assert OutgoingActivity.objects.get().payload["type"] == "Reject"
