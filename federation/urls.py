@@ -3,6 +3,7 @@
 from django.urls import path
 
 from federation import views
+from federation.admin_api import InstanceHealthViewSet
 
 urlpatterns = [
     # actors and their collections
@@ -18,6 +19,11 @@ urlpatterns = [
     # statuses
     path("objects/<str:status_id>", views.status_object),
     path("activities/<str:status_id>", views.status_activity),
+    # delivery health (admin API)
+    path("api/v1/pleroma/admin/instances", InstanceHealthViewSet.as_view({"get": "list"})),
+    path("api/v1/pleroma/admin/instances/<str:host>", InstanceHealthViewSet.as_view({"get": "retrieve"})),
+    path("api/v1/pleroma/admin/instances/<str:host>/retry", InstanceHealthViewSet.as_view({"post": "retry"})),
+    path("api/v1/pleroma/admin/instances/<str:host>/drop", InstanceHealthViewSet.as_view({"post": "drop"})),
     # the JSON-LD context the documents name
     path("schemas/litepub-0.1.jsonld", views.litepub_schema),
 ]

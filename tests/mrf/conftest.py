@@ -59,7 +59,7 @@ def handled(monkeypatch):
 
     seen: list[dict] = []
 
-    def record(activity, remote):
+    def record(activity, *_rest):
         seen.append(activity)
 
     def install(*types: str) -> list[dict]:
