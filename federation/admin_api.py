@@ -1,16 +1,18 @@
-"""Delivery health in the admin API (moderators): GET /api/v1/pleroma/admin/instances,
-GET /api/v1/pleroma/admin/instances/:host, POST .../:host/retry and .../:host/drop."""
+"""Federation in the admin API (moderators): delivery health (GET
+/api/v1/pleroma/admin/instances[/:host], POST .../:host/retry and .../:host/drop) and relays
+(GET/POST/DELETE /api/v1/pleroma/admin/relay, as Pleroma)."""
 
 from __future__ import annotations
 
 import re
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from core.exceptions import BadRequest, NotFound
-from core.openapi import ERRORS
+from core.openapi import ERRORS, one
 from core.views import ApiViewSet
 from federation import health
 
@@ -79,3 +81,53 @@ class InstanceHealthViewSet(ApiViewSet):
     def drop(self, request, host: str):
         host = _host(host)
         return Response({"host": host, "count": health.drop(host)})
+
+
+class RelaySerializer(serializers.Serializer):
+    """A relay the relay actor follows."""
+
+    actor = serializers.CharField()
+    followed_back = serializers.BooleanField(help_text="the relay follows this server's relay actor")
+    accepted = serializers.BooleanField(help_text="the relay accepted the follow")
+
+
+class RelayListSerializer(serializers.Serializer):
+    relays = RelaySerializer(many=True)
+
+
+class RelayInput(serializers.Serializer):
+    relay_url = serializers.URLField(max_length=2000)
+    force = serializers.BooleanField(required=False, default=False)
+
+
+class RelayViewSet(ApiViewSet):
+    """Relays followed by this server's relay actor (Pleroma's admin API)."""
+
+    scopes = {"list": ["admin:read:follows"], "follow": ["admin:write:follows"],
+              "unfollow": ["admin:write:follows"]}
+    serializer_class = RelaySerializer
+
+    @extend_schema(summary="The relays followed", responses={200: one(RelayListSerializer), 403: ERRORS[403]})
+    def list(self, request):
+        from federation import relay
+
+        return Response({"relays": relay.relays()})
+
+    @extend_schema(summary="Follow a relay", request=RelayInput,
+                   responses={200: RelaySerializer, 400: ERRORS[400], 403: ERRORS[403], 422: ERRORS[422],
+                              502: ERRORS[400]})
+    def follow(self, request):
+        from federation import relay
+
+        data = self.validated(RelayInput)
+        row = relay.follow(data["relay_url"])
+        return Response({"actor": data["relay_url"], "followed_back": False,
+                         "accepted": row.state == "accept"})
+
+    @extend_schema(summary="Unfollow a relay (force: even when its actor is gone)", request=RelayInput,
+                   responses={200: OpenApiTypes.STR, 400: ERRORS[400], 403: ERRORS[403], 404: ERRORS[404]})
+    def unfollow(self, request):
+        from federation import relay
+
+        data = self.validated(RelayInput, data=self.params())
+        return Response(relay.unfollow(data["relay_url"], force=data["force"]))

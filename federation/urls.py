@@ -3,7 +3,7 @@
 from django.urls import path
 
 from federation import views
-from federation.admin_api import InstanceHealthViewSet
+from federation.admin_api import InstanceHealthViewSet, RelayViewSet
 
 urlpatterns = [
     # actors and their collections
@@ -13,6 +13,11 @@ urlpatterns = [
     path("users/<str:nickname>/outbox", views.outbox),
     path("users/<str:nickname>/collections/featured", views.featured),
     path("internal/fetch", views.instance_actor),
+    # the relay actor (federation.relay): its document, inbox and collections
+    path("relay", views.relay_actor),
+    path("relay/inbox", views.relay_inbox),
+    path("relay/followers", views.relay_followers),
+    path("relay/following", views.relay_following),
     # inboxes
     path("inbox", views.shared_inbox),
     path("users/<str:nickname>/inbox", views.personal_inbox),
@@ -24,6 +29,8 @@ urlpatterns = [
     path("api/v1/pleroma/admin/instances/<str:host>", InstanceHealthViewSet.as_view({"get": "retrieve"})),
     path("api/v1/pleroma/admin/instances/<str:host>/retry", InstanceHealthViewSet.as_view({"post": "retry"})),
     path("api/v1/pleroma/admin/instances/<str:host>/drop", InstanceHealthViewSet.as_view({"post": "drop"})),
+    path("api/v1/pleroma/admin/relay",
+         RelayViewSet.as_view({"get": "list", "post": "follow", "delete": "unfollow"})),
     # the JSON-LD context the documents name
     path("schemas/litepub-0.1.jsonld", views.litepub_schema),
 ]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from federation import keys, tasks
 from federation.models import IncomingActivity
 from tests.factories import UserFactory
+from tests.federation.conftest import federating_worker  # noqa: F401 (a fixture these tests use)
 from tests.federation.test_inbox import post_signed
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
