@@ -262,6 +262,21 @@ def filter_activity(activity: dict) -> dict:
     return activity
 
 
+def filter_object(document: dict) -> dict | None:
+    """A fetched object (a thread's parent, an announced or quoted note) as the policies
+    leave it, None when rejected: it goes through them as the Create its author would have
+    sent (Pleroma runs fetched objects through the pipeline the same way, §5.8)."""
+    author = _id(document.get("attributedTo")) or _id(document.get("actor"))
+    if not author:
+        return None
+    wrapped = {"id": f"{document.get('id')}#fetched", "type": "Create", "actor": author,
+               "to": _addresses(document.get("to")), "cc": _addresses(document.get("cc")), "object": document}
+    try:
+        return filter_activity(wrapped)["object"]
+    except Rejected:
+        return None
+
+
 def filter_actor(document: dict) -> dict | None:
     """A fetched actor document as the policies leave it; None when rejected."""
     try:
@@ -298,10 +313,11 @@ def describe() -> dict:
     PLEROMA_MRF_TRANSPARENCY is on (the default), else only whether we federate."""
     from django.conf import settings
 
+    enabled = getattr(settings, "FEDERATING", True)
     if not settings.MRF_TRANSPARENCY:
-        return {"enabled": True}
+        return {"enabled": enabled}
     policies = config.current()
-    described: dict = {"enabled": True, "mrf_policies": [name for name in policies.enabled if name in POLICIES],
+    described: dict = {"enabled": enabled, "mrf_policies": [name for name in policies.enabled if name in POLICIES],
                        "exclusions": False}
     if "SimplePolicy" in described["mrf_policies"]:
         described["mrf_simple"] = {action: [rule.pattern for rule in rules]

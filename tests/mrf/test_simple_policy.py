@@ -315,3 +315,32 @@ class TestQuarantine:
 
         assert policies.accepts_delivery(remote_on("remote.example").inbox, public)
         assert not policies.accepts_delivery("https://remote.example/inbox", {**public, "to": [alice.ap_id]})
+
+
+class TestFetchedObjects:
+    """mrf.policies.filter_object: what the fetcher stores of a note it fetched"""
+
+    def note(self, host: str, **fields) -> dict:
+        return {"id": f"https://{host}/notes/1", "type": "Note", "attributedTo": f"https://{host}/users/eve",
+                "content": "hi", "to": [PUBLIC], "cc": [], **fields}
+
+    def test_a_note_from_a_rejected_host_is_refused(self, settings):
+        from mrf import policies
+
+        settings.MRF_SIMPLE = {**settings.MRF_SIMPLE, "reject": ["bad.example"]}
+        assert policies.filter_object(self.note("bad.example")) is None
+        assert policies.filter_object(self.note("fine.example"))["content"] == "hi"
+
+    def test_rewrites_apply_to_the_note(self, settings):
+        from mrf import policies
+
+        settings.MRF_SIMPLE = {**settings.MRF_SIMPLE, "media_removal": ["lewd.example"],
+                               "media_nsfw": ["lewd.example"]}
+        settings.MRF_KEYWORD_REPLACE = {"hi": "hello"}
+        note = policies.filter_object(self.note("lewd.example", attachment=[{"url": "https://lewd.example/a"}]))
+        assert "attachment" not in note and note["sensitive"] is True and note["content"] == "hello"
+
+    def test_a_note_without_an_author_is_refused(self):
+        from mrf import policies
+
+        assert policies.filter_object({"id": "https://x.example/notes/1", "type": "Note"}) is None
