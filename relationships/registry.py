@@ -7,10 +7,19 @@ from collections.abc import Callable
 # requester's server).
 follow_request_answered: list[Callable] = []
 
-# Functions (user, follower) -> None called inside the transaction that removes `follower`
-# from `user`'s followers (remove_from_followers, domain blocks): federation tells a remote
-# follower's server with a Reject of its Follow.
+# What happened between two accounts, announced to the apps that tell other servers
+# (federation sends Follow, Undo, Reject, Block). Each runs inside the transaction of the
+# verb, after its rows are written (or, for the removals, while the row still exists):
+# `after_follow(row)`: a Follow row was created (pending or accepted);
+# `after_unfollow(row)`: an accepted follow or a request is being removed by unfollow();
+# `follower_removed(user, follower)`: `user` removed `follower` (remove_from_followers);
+# `after_block(row, ended)`: a block was created; `ended` are the Follow rows it removed;
+# `after_unblock(row)`: a block is being lifted.
+after_follow: list[Callable] = []
+after_unfollow: list[Callable] = []
 follower_removed: list[Callable] = []
+after_block: list[Callable] = []
+after_unblock: list[Callable] = []
 
 # Functions (follower, target) -> bool: True refuses the follow as a block would
 # (domain_blocks: the follower's domain is one the target blocks).

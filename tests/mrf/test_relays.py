@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from federation import relay
 from federation.models import Delivery, IncomingActivity, OutgoingActivity
 from relationships.models import Follow
+from tests.factories import UserFactory
 from tests.mrf.conftest import process_all, send
 
 AP = "application/activity+json"
@@ -147,3 +148,38 @@ class TestRelayBetweenServers:
                                                                  state="accept").exists(), timeout=60)
         assert IncomingActivity.objects.get(type="Accept").state == "done"
         assert running_server.manage("relay", "list").stdout.strip() == f"{hub} (accepted)"
+
+
+class TestRelayedPosts:
+    """A relay's Announce of a post on another server, received at /relay/inbox"""
+
+    def test_the_announced_post_is_fetched_and_shown_in_the_federated_timeline(
+            self, running_server, second_server, federating_worker, remote_on):
+        import orjson
+        import requests
+
+        from federation import signatures
+        from statuses.models import Status
+
+        second_server.create_user("carol")
+        posted = second_server.post("/api/v1/statuses", second_server.token("carol"),
+                                    data={"status": "relayed hello", "visibility": "public"})
+        assert posted.status_code == 200, second_server.log()[-2000:]
+        note_id = posted.json()["uri"]
+        hub = remote_on("relay.example", "actor")
+        announce = {"@context": "https://www.w3.org/ns/activitystreams", "id": f"{hub.remote_ap_id}/announces/1",
+                    "type": "Announce", "actor": hub.remote_ap_id, "object": note_id,
+                    "to": [f"{hub.remote_ap_id}/followers"], "cc": ["https://www.w3.org/ns/activitystreams#Public"]}
+        body = orjson.dumps(announce)
+        url = f"{running_server.url}/relay/inbox"
+        headers = signatures.sign_headers("POST", url, key_id=hub.public_key_id, private_key_pem=hub.private_key_pem,
+                                          body=body)
+        answer = requests.post(url, data=body, headers={**headers, "Content-Type": "application/activity+json"},
+                               timeout=30)
+        assert answer.status_code == 202, answer.text
+        federating_worker.wait_for(lambda: Status.objects.filter(ap_id=note_id).exists(), timeout=60)
+        token = running_server.token(UserFactory(nickname="reader").nickname)
+        public = running_server.get("/api/v1/timelines/public", token).json()
+        shown = [item for item in public if item["uri"] == note_id]
+        assert len(shown) == 1 and "relayed hello" in shown[0]["content"]
+        assert shown[0]["reblog"] is None  # the post itself, not the relay's boost
