@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from federation import health
-from federation.models import Delivery
+from federation.models import Delivery, Instance
 from mrf.config import host_of
 
 
@@ -51,3 +51,15 @@ class DeliveryAdmin(admin.ModelAdmin):
         hosts = {host_of(inbox) for inbox in queryset.values_list("inbox", flat=True)}
         count = sum(health.drop(host) for host in hosts)
         self.message_user(request, f"{count} deliveries to {len(hosts)} instances dropped", messages.WARNING)
+
+
+@admin.register(Instance)
+class InstanceAdmin(admin.ModelAdmin):
+    """What delivery learnt about each remote server (the health page adds its queue)."""
+
+    list_display = ("host", "unreachable_since", "failing_since", "failure_days", "last_success_at",
+                    "last_failure_at", "last_probe_at")
+    list_filter = (("unreachable_since", admin.EmptyFieldListFilter),)
+    search_fields = ("host",)
+    readonly_fields = ("host", "last_success_at", "failing_since", "last_failure_at", "failure_days",
+                       "unreachable_since", "last_probe_at")

@@ -29,6 +29,7 @@ class InstanceHealthSerializer(serializers.Serializer):
     failing_since = serializers.DateTimeField(allow_null=True)
     last_success_at = serializers.DateTimeField(allow_null=True)
     unreachable = serializers.BooleanField()
+    unreachable_since = serializers.DateTimeField(allow_null=True)
     last_status = serializers.IntegerField(allow_null=True, help_text="the last failed attempt's HTTP status")
     last_error = serializers.CharField(allow_blank=True)
 

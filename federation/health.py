@@ -2,7 +2,8 @@
 is queued for it, since when it has been failing, whether it counts as unreachable, when
 it last took an activity; and the two things they can do about it, retry or drop its queue.
 
-Read from the Delivery rows, grouped by inbox in one query and folded into hosts."""
+Read from the Delivery rows (grouped by inbox in one query and folded into hosts) and the
+Instance rows delivery keeps (failing since, unreachable since, last success)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,11 @@ from django.db import transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
-from federation.models import Delivery
+from federation.models import Delivery, Instance
 from mrf.config import host_of
 
-# An instance failing for this long with no success meanwhile is reported unreachable.
-UNREACHABLE_AFTER = datetime.timedelta(days=1)
 DROPPED = "dropped by an administrator"
+WAITING = (Delivery.State.PENDING, Delivery.State.DEFERRED)
 
 
 @dataclass
@@ -33,11 +33,11 @@ class InstanceHealth:
     last_success_at: datetime.datetime | None = None
     last_status: int | None = None
     last_error: str = ""
+    unreachable_since: datetime.datetime | None = None
 
     @property
     def unreachable(self) -> bool:
-        return (self.failing_since is not None and timezone.now() - self.failing_since >= UNREACHABLE_AFTER
-                and (self.last_success_at is None or self.last_success_at < self.failing_since))
+        return self.unreachable_since is not None
 
     def as_dict(self) -> dict:
         return {**asdict(self), "unreachable": self.unreachable}
@@ -53,12 +53,12 @@ def instances(host: str | None = None) -> list[InstanceHealth]:
     rows = Delivery.objects.all() if host is None else Delivery.objects.filter(_of_host(host))
     by_host: dict[str, InstanceHealth] = {}
     grouped = rows.values("inbox").annotate(
-        queued=Count("pk", filter=Q(state=Delivery.State.PENDING)),
+        queued=Count("pk", filter=Q(state__in=WAITING)),
         failed=Count("pk", filter=Q(state=Delivery.State.FAILED)),
         delivered=Count("pk", filter=Q(state=Delivery.State.DONE)),
         last_success_at=Max("delivered_at"),
         # the oldest activity still waiting after a failed attempt: failing since then at most
-        failing_since=Min("activity__created_at", filter=Q(state=Delivery.State.PENDING, attempts__gt=0)))
+        failing_since=Min("activity__created_at", filter=Q(state__in=WAITING, attempts__gt=0)))
     for row in grouped:
         health = by_host.setdefault(host_of(row["inbox"]), InstanceHealth(host_of(row["inbox"])))
         health.queued += row["queued"]
@@ -67,6 +67,13 @@ def instances(host: str | None = None) -> list[InstanceHealth]:
         health.last_success_at = _latest(health.last_success_at, row["last_success_at"])
         if row["failing_since"] is not None:
             health.failing_since = min(filter(None, (health.failing_since, row["failing_since"])))
+    # what delivery recorded about each server (§5.5) wins over what the rows suggest
+    known = Instance.objects.all() if host is None else Instance.objects.filter(host=host.lower())
+    for instance in known.filter(host__in=list(by_host)):
+        health = by_host[instance.host]
+        health.failing_since = instance.failing_since
+        health.last_success_at = _latest(health.last_success_at, instance.last_success_at)
+        health.unreachable_since = instance.unreachable_since
     last_errors = (rows.filter(attempts__gt=0).exclude(last_error="", last_status__isnull=True)
                    .exclude(state=Delivery.State.DONE).order_by("-id").values("inbox", "last_status", "last_error"))
     for row in last_errors[:2000]:
@@ -86,16 +93,20 @@ def instance(host: str) -> InstanceHealth | None:
 
 
 def retry(host: str) -> int:
-    """Send the instance's queue again now: failed deliveries start over with fresh
-    attempts (except those an instance policy refuses), pending ones are sent at once."""
+    """Send the instance's queue again now (the admin's force-retry, §5.5): it is no longer
+    counted unreachable, and its failed, deferred and pending deliveries start over with
+    fresh attempts (except those an instance policy refuses)."""
     from federation import tasks
 
+    host = host.lower()
     with transaction.atomic():
+        Instance.objects.filter(host=host).update(unreachable_since=None, failure_days=0)
         rows = Delivery.objects.select_for_update().filter(_of_host(host)).filter(
-            Q(state=Delivery.State.PENDING) | Q(state=Delivery.State.FAILED))
+            state__in=(*WAITING, Delivery.State.FAILED))
         rows = rows.exclude(last_error="refused by an instance policy")
         pks = [str(pk) for pk in rows.values_list("pk", flat=True)]
-        Delivery.objects.filter(pk__in=pks).update(state=Delivery.State.PENDING, attempts=0)
+        Delivery.objects.filter(pk__in=pks).update(state=Delivery.State.PENDING, attempts=0,
+                                                   next_attempt_at=timezone.now())
         for pk in pks:
             transaction.on_commit(lambda pk=pk: tasks.deliver.delay(pk))
     return len(pks)
@@ -103,5 +114,5 @@ def retry(host: str) -> int:
 
 def drop(host: str) -> int:
     """Give up what is queued for the instance (the rows stay, failed, as a record)."""
-    return Delivery.objects.filter(_of_host(host), state=Delivery.State.PENDING).update(
+    return Delivery.objects.filter(_of_host(host), state__in=WAITING).update(
         state=Delivery.State.FAILED, last_error=DROPPED)

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from federation.models import Delivery, OutgoingActivity
+from federation.models import Delivery, Instance, OutgoingActivity
 from tests.factories import UserFactory
 
 
@@ -22,8 +22,8 @@ def outgoing(actor, n: int, created_at=None) -> OutgoingActivity:
 
 @pytest.fixture
 def queues():
-    """good.example took everything; slow.example has failed for two days (503s); gone.example
-    refused for good; the mixed.example queue has one of each."""
+    """good.example took everything; slow.example has failed for two days (503s) and delivery
+    marked it unreachable; gone.example refused for good; mixed.example has one of each."""
     alice = UserFactory(nickname="alice")
     now = timezone.now()
     two_days_ago = now - datetime.timedelta(days=2)
@@ -39,6 +39,10 @@ def queues():
     Delivery.objects.create(activity=old, inbox="https://mixed.example/inbox", state="done", attempts=1,
                             delivered_at=two_days_ago)
     Delivery.objects.create(activity=new, inbox="https://mixed.example/inbox/b")
+    Instance.objects.create(host="slow.example", failing_since=two_days_ago, last_failure_at=now, failure_days=7,
+                            unreachable_since=now)
+    Delivery.objects.create(activity=outgoing(alice, 3), inbox="https://slow.example/users/x/inbox",
+                            state="deferred")
     return {"now": now, "two_days_ago": two_days_ago, "old": old, "new": new}
 
 
@@ -56,8 +60,9 @@ class TestListInstances:
         body = {row["host"]: row for row in response.json()}
         assert list(body) == ["slow.example", "mixed.example", "gone.example", "good.example"]
         slow = body["slow.example"]
-        assert (slow["queued"], slow["failed"], slow["delivered"]) == (2, 0, 0)
+        assert (slow["queued"], slow["failed"], slow["delivered"]) == (3, 0, 0)  # deferred ones included
         assert slow["unreachable"] is True
+        assert slow["unreachable_since"] is not None
         assert slow["failing_since"].startswith(queues["two_days_ago"].isoformat()[:19])
         assert slow["last_success_at"] is None
         assert (slow["last_status"], slow["last_error"]) == (503, "inbox answered 503")
@@ -96,7 +101,7 @@ class TestShowInstance:
 
     def test_shows_one_instance(self, admin_api, queues):
         body = admin_api.get("/api/v1/pleroma/admin/instances/Slow.Example").json()
-        assert (body["host"], body["queued"], body["unreachable"]) == ("slow.example", 2, True)
+        assert (body["host"], body["queued"], body["unreachable"]) == ("slow.example", 3, True)
 
     def test_an_instance_never_delivered_to_is_a_404(self, admin_api, queues):
         response = admin_api.get("/api/v1/pleroma/admin/instances/never.example")
@@ -123,13 +128,23 @@ class TestRetryAndDrop:
         assert len(queued) == 2  # one delivery task each, once committed
         assert Delivery.objects.filter(inbox__contains="slow.example", attempts=3).count() == 2  # others untouched
 
+    def test_retry_of_an_unreachable_instance_resumes_its_deferred_deliveries(self, admin_api, queues,
+                                                                              django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks() as queued:
+            assert admin_api.post("/api/v1/pleroma/admin/instances/slow.example/retry").json()["count"] == 3
+        assert len(queued) == 3
+        assert set(Delivery.objects.filter(inbox__contains="slow.example").values_list("state", "attempts")) == {
+            ("pending", 0)}
+        assert Instance.objects.get(host="slow.example").unreachable_since is None
+        assert admin_api.get("/api/v1/pleroma/admin/instances/slow.example").json()["unreachable"] is False
+
     def test_retry_leaves_what_a_policy_refuses(self, admin_api, queues, settings):
         Delivery.objects.filter(inbox__contains="gone.example").update(last_error="refused by an instance policy")
         assert admin_api.post("/api/v1/pleroma/admin/instances/gone.example/retry").json()["count"] == 0
 
     def test_drop_gives_up_the_queue(self, admin_api, queues):
         response = admin_api.post("/api/v1/pleroma/admin/instances/slow.example/drop")
-        assert response.json() == {"host": "slow.example", "count": 2}
+        assert response.json() == {"host": "slow.example", "count": 3}
         assert set(Delivery.objects.filter(inbox__contains="slow.example").values_list("state", "last_error")) == {
             ("failed", "dropped by an administrator")}
         assert admin_api.get("/api/v1/pleroma/admin/instances/slow.example").json()["queued"] == 0
@@ -150,7 +165,7 @@ class TestCommand:
 
     def test_lists_instances(self, queues):
         lines = self.run().splitlines()
-        assert lines[1].split()[:5] == ["slow.example", "2", "0", "0", "yes"]
+        assert lines[1].split()[:5] == ["slow.example", "3", "0", "0", "yes"]
         assert [line.split()[0] for line in lines[1:]] == ["slow.example", "mixed.example", "gone.example",
                                                            "good.example"]
 
@@ -162,7 +177,7 @@ class TestCommand:
     def test_retry_and_drop(self, queues, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks():
             assert self.run("--retry", "gone.example").strip() == "2 deliveries to gone.example queued again"
-        assert self.run("--drop", "slow.example").strip() == "2 deliveries to slow.example dropped"
+        assert self.run("--drop", "slow.example").strip() == "3 deliveries to slow.example dropped"
         assert not Delivery.objects.filter(inbox__contains="slow.example", state="pending").exists()
 
 
@@ -183,6 +198,12 @@ class TestDjangoAdmin:
         listing = client.get("/admin/federation/delivery/")
         assert listing.status_code == 200
         assert "/admin/federation/delivery/health/" in listing.content.decode()
+
+    def test_instances_are_listed_with_their_reachability(self, client, queues):
+        client.force_login(UserFactory(is_admin=True))
+        listing = client.get("/admin/federation/instance/", {"unreachable_since__isnull": "False"})
+        assert listing.status_code == 200
+        assert "slow.example" in listing.content.decode()
 
     def test_others_are_sent_to_the_login(self, client, queues):
         client.force_login(UserFactory())
