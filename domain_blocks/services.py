@@ -1,9 +1,9 @@
 """Blocking and unblocking domains, and the questions other code asks about them.
 
-Accounts are all local until federation lands, so a block is stored and reported (the
-list, the Relationship's `domain_blocking`) but has nothing to hide yet. The filters the
-federation work needs are here, ready: `blocked_domains(viewer)`, `blocks_domain(viewer,
-domain)` and `not_blocked_sql(...)` for the raw timeline statements.
+A block hides, from that user, the statuses (timelines, threads, streaming) and the
+notifications of the domain's accounts they do not follow (Pleroma's rule), and removes
+the domain's accounts from their followers, each told with a Reject of its Follow
+(reference/federation.md §6.3: otherwise the domain keeps receiving followers-only posts).
 """
 
 from __future__ import annotations
@@ -49,9 +49,24 @@ def block_domain(user: User, domain: str | None) -> DomainBlock:
         return existing
     try:
         with transaction.atomic():
-            return DomainBlock.objects.create(user=user, domain=domain)
+            block = DomainBlock.objects.create(user=user, domain=domain)
+            _remove_followers_from(user, domain)
+            return block
     except IntegrityError:  # a concurrent request blocked it first
         return DomainBlock.objects.get(user=user, domain=domain)
+
+
+def _remove_followers_from(user: User, domain: str) -> None:
+    """The domain's accounts stop following `user` (their requests are refused too)."""
+    from relationships import follows
+    from relationships.models import Follow
+
+    rows = Follow.objects.filter(followed=user, follower__domain__iexact=domain).select_related("follower")
+    for row in rows:
+        if row.state == Follow.State.ACCEPTED:
+            follows.remove_from_followers(user, row.follower)
+        else:
+            follows.reject_follow_request(user, row.follower)
 
 
 def unblock_domain(user: User, domain: str | None) -> None:
@@ -79,6 +94,32 @@ def not_blocked_sql(viewer_pk, domain_expression: str) -> str:
     a domain (statuses.timelines writes the viewer into its statements the same way)."""
     return (f"({domain_expression} IS NULL OR NOT EXISTS (SELECT 1 FROM domain_blocks_domainblock db"
             f" WHERE db.user_id = {sql.uuid_literal(viewer_pk)} AND db.domain = {domain_expression}))")
+
+
+def not_hidden_status_sql(viewer: str, alias: str) -> str:
+    """statuses.registry.viewer_status_conditions: the status `alias` (or the status it
+    reblogs) is not by an account of a domain the viewer blocks, unless the viewer follows
+    that account. `viewer` is a SQL literal."""
+    return (f"NOT EXISTS (SELECT 1 FROM domain_blocks_domainblock db JOIN accounts_user du ON du.domain = db.domain"
+            f" WHERE db.user_id = {viewer} AND du.id IN ({alias}.account_id, {alias}.reblog_of_account_id)"
+            f" AND NOT EXISTS (SELECT 1 FROM accounts_follow df WHERE df.follower_id = {viewer}"
+            f" AND df.followed_id = du.id AND df.state = 'accept'))")
+
+
+def refuses_follow(follower: User, target: User) -> bool:
+    """relationships.registry.follow_refusals: an account of a domain the target blocks may
+    not follow it (Pleroma's deny_follow_blocked)."""
+    return bool(follower.domain) and blocks_domain(target, follower.domain)
+
+
+def hidden_accounts(user: User):
+    """notifications.registry.hidden_accounts: ids of the accounts of blocked domains that
+    `user` does not follow."""
+    from relationships.models import Follow
+
+    followed = Follow.objects.filter(follower=user, state=Follow.State.ACCEPTED).values("followed_id")
+    return (User.objects.filter(domain__in=DomainBlock.objects.filter(user=user).values("domain"))
+            .exclude(pk__in=followed).values("pk"))
 
 
 def account_domain(account: User) -> str | None:

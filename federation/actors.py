@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from federation import documents, keys, signatures
 from federation.client import FetchError, fetch_object
+from mrf import policies
 
 STALE_AFTER = datetime.timedelta(days=1)  # Pleroma refreshes remote users older than a day
 REFETCH_INTERVAL = datetime.timedelta(minutes=1)
@@ -155,10 +156,15 @@ def refresh_actor(actor_id: str, *, expect_key_id: str | None = None) -> User:
     """Fetch an actor (signed) and store it; with `expect_key_id`, the actor must list it."""
     if actor_id.startswith(f"{settings.PLEROMA_URL}/"):
         raise ActorError("a local actor is never fetched")
+    if not policies.accepts_id(actor_id):
+        raise ActorError("the actor's server is rejected by an instance policy")
     try:
         document = fetch_object(actor_id)
     except FetchError as exc:
         raise ActorError(str(exc)) from exc
+    document = policies.filter_actor(document) if isinstance(document, dict) else document
+    if document is None:
+        raise ActorError("the actor's server is rejected by an instance policy")
     fields = actor_fields(document, actor_id)
     if expect_key_id is not None and fields["public_key_id"] != expect_key_id:
         raise ActorError("the actor does not list that key")

@@ -26,6 +26,7 @@ from accounts.models import User
 from core import http
 from federation import client
 from federation.models import Delivery, Instance, OutgoingActivity
+from mrf import policies
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +180,10 @@ def attempt(delivery_id: str) -> int | None:
 def deliver(delivery: Delivery) -> None:
     """Send one delivery now; TransientDeliveryError when it should be tried again."""
     if delivery.state != Delivery.State.PENDING:
+        return
+    if not policies.accepts_delivery(delivery.inbox, delivery.activity.payload):
+        _record(delivery, delivery.attempts, None, "refused by an instance policy")
+        _finish(delivery, Delivery.State.FAILED)
         return
     actor = delivery.activity.actor
     attempts = delivery.attempts + 1

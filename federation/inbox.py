@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from federation import actors, signatures
 from federation.fetch_access import request_headers
 from federation.models import IncomingActivity
+from mrf import policies
 
 MAX_BODY = 1_000_000
 
@@ -80,13 +81,18 @@ def _delete_of_a_stranger(activity: dict) -> bool:
 
 
 def receive(request) -> IncomingActivity | None:
-    """Verify, check the signer and store the activity of an inbox POST (idempotently)."""
+    """Verify, check the signer and store the activity of an inbox POST (idempotently);
+    None for an activity the instance policies drop, which is not stored (§6.1)."""
     from federation import tasks
 
     body = _read_body(request)
     if "signature" not in request_headers(request) and "signature-input" not in request_headers(request):
         raise Refused("Request not signed", 401)
     activity = _parse(body)
+    try:  # before the signature: a rejected server's key is never fetched
+        policies.filter_activity(activity)
+    except policies.Rejected:
+        return None
     if _delete_of_a_stranger(activity):
         return None
     url = f"{settings.PLEROMA_URL}{request.get_full_path()}"

@@ -253,3 +253,37 @@ def personal_inbox(request, nickname: str):
     if _local_user(nickname) is None:
         return not_found()
     return _receive(request)
+
+
+# --- the relay actor (federation.relay) ---------------------------------------------------
+
+@require_GET
+def relay_actor(request):
+    """GET /relay: the relay actor's document; never behind a signature check (§1.6)."""
+    from federation import relay
+
+    return activity_json(documents.actor_document(relay.relay_actor()))
+
+
+@csrf_exempt
+@require_POST
+def relay_inbox(request):
+    """POST /relay/inbox: the relay actor's inbox (Accepts of its follows, relayed posts)."""
+    from federation import relay
+
+    relay.relay_actor()
+    return _receive(request)
+
+
+def relay_followers(request):
+    """GET /relay/followers"""
+    from federation import relay
+
+    return followers(request, relay.relay_actor().nickname)
+
+
+def relay_following(request):
+    """GET /relay/following"""
+    from federation import relay
+
+    return following(request, relay.relay_actor().nickname)

@@ -18,6 +18,7 @@ from accounts.serializers import _privileges
 from accounts.services import RESERVED_NICKNAMES
 from core.images import MIME_BY_FORMAT
 from instance.features import features
+from mrf import policies
 from push import vapid
 from statuses.models import Status
 from statuses.services.media import DESCRIPTION_LIMIT, MAX_MEDIA_ATTACHMENTS
@@ -72,7 +73,7 @@ def metadata() -> dict:
     return {
         "account_activation_required": settings.ACCOUNT_ACTIVATION_REQUIRED,
         "features": features(),
-        "federation": {"enabled": settings.FEDERATING, "exclusions": False, "mrf_policies": []},
+        "federation": policies.describe(),
         "fields_limits": {"max_fields": profile.MAX_FIELDS, "max_remote_fields": profile.MAX_FIELDS,
                           "name_length": profile.FIELD_NAME_LENGTH,
                           "value_length": profile.FIELD_VALUE_LENGTH},

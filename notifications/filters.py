@@ -44,6 +44,10 @@ def visible_to(user, *, with_muted: bool = False) -> QuerySet:
     if not with_muted:
         qs = qs.exclude(account_id__in=active_mutes().filter(
             muter=user, notifications=True).values("muted_id"))
+    from notifications import registry
+
+    for hidden in registry.hidden_accounts:
+        qs = qs.exclude(account_id__in=hidden(user))
     return qs
 
 

@@ -16,3 +16,8 @@ def register(loader: Callable[[list], dict]) -> Callable[[list], dict]:
     if loader not in loaders:
         loaders.append(loader)
     return loader
+
+
+# Functions user -> a queryset of account ids whose notifications the user is not shown
+# (domain_blocks: accounts of blocked domains the user does not follow), applied on read.
+hidden_accounts: list[Callable] = []

@@ -80,6 +80,18 @@ SCHEDULED_STATUS_MIN_LEAD_SECONDS = env.int("PLEROMA_SCHEDULED_STATUS_MIN_LEAD_S
 LINK_PREVIEWS = env.bool("PLEROMA_LINK_PREVIEWS", default=True)
 LINK_PREVIEW_TTL_SECONDS = env.int("PLEROMA_LINK_PREVIEW_TTL", default=14 * 24 * 3600)
 LINK_PREVIEW_TIMEOUT_SECONDS = env.float("PLEROMA_LINK_PREVIEW_TIMEOUT", default=10.0)
+# Instance policies (mrf): the policies applied to what other servers send, and the hosts
+# each SimplePolicy action applies to ("host1,*.host2", an entry may be "host=reason").
+MRF_POLICIES = env.list("PLEROMA_MRF_POLICIES", default=["SimplePolicy", "KeywordPolicy"])
+MRF_SIMPLE = {action: env.list(f"PLEROMA_MRF_SIMPLE_{action.upper()}", default=[]) for action in (
+    "accept", "reject", "media_removal", "media_nsfw", "federated_timeline_removal", "followers_only",
+    "report_removal", "avatar_removal", "banner_removal", "reject_deletes")}
+QUARANTINED_INSTANCES = env.list("PLEROMA_QUARANTINED_INSTANCES", default=[])
+# KeywordPolicy: texts or /regex/ (/regex/i ignores case); replace is a JSON object.
+MRF_KEYWORD_REJECT = env.list("PLEROMA_MRF_KEYWORD_REJECT", default=[])
+MRF_KEYWORD_FEDERATED_TIMELINE_REMOVAL = env.list("PLEROMA_MRF_KEYWORD_FEDERATED_TIMELINE_REMOVAL", default=[])
+MRF_KEYWORD_REPLACE = env.json("PLEROMA_MRF_KEYWORD_REPLACE", default={})
+MRF_TRANSPARENCY = env.bool("PLEROMA_MRF_TRANSPARENCY", default=True)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # The streaming server (`make streaming`, pleroma_py.asgi): the port it listens on and the
 # URL /api/v1/instance advertises (clients append /api/v1/streaming); defaults below.
@@ -138,6 +150,7 @@ INSTALLED_APPS = [
     "oauth",
     "relationships",
     "federation",
+    "mrf",
     "statuses",
     "notifications",
     "emoji",

@@ -60,6 +60,8 @@ def _blocked_either_way(follower: User, target: User) -> None:
         raise Forbidden(f"Could not follow user: {target.nickname} blocked you.")
     if follower.pk in blocks:
         raise Forbidden(f"Could not follow user: you are blocking {target.nickname}.")
+    if any(refuses(follower, target) for refuses in registry.follow_refusals):
+        raise Forbidden(f"Could not follow user: {target.nickname} blocked you.")
 
 
 def _needs_approval(follower: User, target: User) -> bool:

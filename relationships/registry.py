@@ -20,3 +20,7 @@ after_unfollow: list[Callable] = []
 follower_removed: list[Callable] = []
 after_block: list[Callable] = []
 after_unblock: list[Callable] = []
+
+# Functions (follower, target) -> bool: True refuses the follow as a block would
+# (domain_blocks: the follower's domain is one the target blocks).
+follow_refusals: list[Callable] = []

@@ -160,3 +160,13 @@ def not_muted_sql(viewer_pk, alias: str = "s", *, inline: bool = False) -> tuple
             f" AND (am.muted_id = {s}.account_id OR am.muted_id = {s}.reblog_of_account_id)"
             f" AND (am.expires_at IS NULL OR am.expires_at > %s))",
             ([] if inline else [sql.value(viewer_pk)]) + [sql.value(timezone.now())])
+
+
+def viewer_conditions_sql(viewer_pk, alias: str = "s") -> list[str]:
+    """The feature apps' conditions on statuses listed to this viewer
+    (statuses.registry.viewer_status_conditions), the viewer written in."""
+    from core import sql
+    from statuses import registry
+
+    viewer = sql.uuid_literal(viewer_pk)
+    return [condition(viewer, alias) for condition in registry.viewer_status_conditions]

@@ -139,3 +139,9 @@ def register_status_filter(annotate: Callable, screen: Callable) -> StatusFilter
 # followed accounts' (tags: statuses with a followed hashtag); None costs the page nothing.
 home_author_filters: list[Callable[[str], str]] = []
 home_sources: list[Callable[[object], tuple[str, list] | None]] = []
+
+
+# Conditions every status listed to a logged-in viewer meets (timelines, threads, streaming):
+# functions (viewer literal, status alias) -> SQL condition on that statuses_status row
+# (domain_blocks: nothing from a blocked domain unless its author is followed).
+viewer_status_conditions: list[Callable[[str, str], str]] = []

@@ -18,7 +18,7 @@ from core.pagination import PageRow
 from core.params import get_list, parse_bool
 from statuses import registry
 from statuses.models import Favourite, Status
-from statuses.queries import not_muted_sql, visible_sql
+from statuses.queries import not_muted_sql, viewer_conditions_sql, visible_sql
 
 MASTODON_VISIBILITIES = ("public", "unlisted", "private", "direct", "local", "list")
 
@@ -49,6 +49,8 @@ def _page_sql(viewer: User | None, params, conditions: list[str], values: list, 
     """The page query: the given conditions, visibility, mutes (unless with_muted), filters."""
     visible, visible_values = visible_sql(viewer.pk if viewer is not None else None, inline=True)
     conditions, values = [*conditions, visible], [*values, *visible_values]
+    if viewer is not None:
+        conditions += viewer_conditions_sql(viewer.pk)
     if muting and viewer is not None and not parse_bool(params.get("with_muted")):
         muted, muted_values = not_muted_sql(viewer.pk, inline=True)
         conditions.append(muted)
@@ -191,6 +193,7 @@ def thread(viewer: User | None, status_id) -> tuple[PageRow | None, list[PageRow
         muted, muted_values = not_muted_sql(viewer.pk, inline=True)
         conditions.append(muted)
         values += muted_values
+        conditions += viewer_conditions_sql(viewer.pk)
     rows = fetch_all(f"{PAGE_COLUMNS}{' AND '.join(conditions)} ORDER BY s.id", values)
     return PageRow(pk, None), [PageRow(sql.as_uuid(a), sql.as_uuid(b)) for a, b in rows]
 

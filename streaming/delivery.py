@@ -122,8 +122,11 @@ def _in_home(viewer, facts: StatusFacts, follows: dict) -> bool:
 
 def _shown_to(viewer, pk: uuid.UUID) -> bool:
     from statuses.models import Status
+    from statuses.queries import viewer_conditions_sql
 
-    return Status.objects.visible_to(viewer).not_muted_by(viewer).filter(pk=pk).exists()
+    shown = Status.objects.visible_to(viewer).not_muted_by(viewer).filter(pk=pk)
+    conditions = viewer_conditions_sql(viewer.pk, Status._meta.db_table) if viewer is not None else []
+    return (shown.extra(where=conditions) if conditions else shown).exists()
 
 
 def _list_pks(subs) -> dict:

@@ -35,6 +35,7 @@ from federation.incoming.reactions import (
 )
 from federation.incoming.updates import handle_update, prepare_update
 from federation.models import IncomingActivity
+from mrf import policies
 
 HANDLERS = {"Follow": handle_follow, "Undo": handle_undo, "Accept": handle_accept_or_reject,
             "Reject": handle_accept_or_reject, "Create": handle_create, "Update": handle_update,
@@ -54,6 +55,7 @@ def process(row: IncomingActivity) -> None:
     handler = HANDLERS.get(row.type)
     state, error = IncomingActivity.State.DONE, ""
     try:
+        row.payload = policies.filter_activity(row.payload)  # instance policies (§6.1) first
         if handler is None:
             raise Ignored(f"{row.type} is not handled")
         remote = actors.get_or_fetch_by_ap_id(row.actor)
@@ -68,7 +70,7 @@ def process(row: IncomingActivity) -> None:
             handler(row.payload, remote, prepared)
             IncomingActivity.objects.filter(pk=row.pk).update(state=state, processed_at=timezone.now())
         return
-    except Ignored as exc:
+    except (Ignored, policies.Rejected) as exc:
         state, error = IncomingActivity.State.IGNORED, str(exc)
     except Rejected as exc:
         state, error = IncomingActivity.State.FAILED, f"rejected: {exc}"

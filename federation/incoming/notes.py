@@ -36,6 +36,7 @@ from federation.incoming.common import (
     same_host,
     status_by_uri,
 )
+from mrf import policies
 from notifications.services import notify
 from statuses.models import Hashtag, MediaAttachment, Mention, Status, StatusContext, StatusTag
 from statuses.services.posting import counts_as_public
@@ -87,11 +88,13 @@ def check_note(note, author: User) -> dict:
 
 def _fetch_note(uri: str) -> Incoming | None:
     """The note `uri` names, fetched with its author; None when it cannot be had."""
+    if not policies.accepts_id(uri):
+        return None  # a rejected server is not asked (Pleroma's id_filter)
     try:
-        document = fetch_object(uri)
+        document = policies.filter_object(fetch_object(uri))
     except FetchError:
         return None
-    if document.get("id") != uri:
+    if document is None or document.get("id") != uri:
         return None  # an alias (Mastodon's rule, §5.8): the id it names is not what was asked
     author_id = object_id(document.get("attributedTo") or document.get("actor"))
     if not author_id or not same_host(author_id, document.get("id", "")):
@@ -501,9 +504,11 @@ def prepare_create(activity: dict, remote: User) -> list[Incoming]:
             raise Rejected("Object id and actor are on different hosts")
         uri = note
         try:
-            note = fetch_object(uri)
+            note = policies.filter_object(fetch_object(uri))
         except FetchError as exc:
             raise Ignored(f"the object could not be fetched: {exc}") from exc
+        if note is None:
+            raise Ignored("the fetched object is rejected by an instance policy")
         if note.get("id") != uri:
             raise Rejected("The fetched object names another id")
     note = check_note(note, remote)
