@@ -4,9 +4,10 @@ many loopback ports, each port one instance (`127.0.0.1:<port>`).
     .venv/bin/python bench/federation_peers.py CONFIG.json
 
 CONFIG: {"ports": [...], "dead": [ports that accept a request and never answer],
-"actor_key_pem": the public key every simulated actor publishes, "verify_key_pem": the
-public key of the local account whose deliveries are checked (optional), "ready": a file
-written once every port listens}.
+"actor_key_pem": the public key every simulated actor publishes, "verify_keys": {keyId:
+public PEM} of the local accounts whose deliveries are expected (optional: without it a
+Signature header is only required to be there), "ready": a file written once every port
+listens}.
 
 Each instance serves actor documents (`GET /users/<name>`, so key fetches are real HTTP) and
 inboxes (`POST /inbox`, `POST /users/<name>/inbox`) that check the Digest and the RSA
@@ -39,8 +40,8 @@ class Peers:
         self.config = config
         self.dead = set(config.get("dead", []))
         self.actor_key_pem = config["actor_key_pem"]
-        verify = config.get("verify_key_pem")
-        self.verify_key = serialization.load_pem_public_key(verify.encode()) if verify else None
+        self.verify_keys = {key_id: serialization.load_pem_public_key(pem.encode())
+                            for key_id, pem in config.get("verify_keys", {}).items()}
         self.received: dict[int, list[float]] = {}
         self.bad = 0
         self.actor_fetches = 0
@@ -62,9 +63,12 @@ class Peers:
         digest = request.headers.get("Digest", "")
         if digest != "SHA-256=" + base64.b64encode(hashlib.sha256(body).digest()).decode():
             return False
-        if self.verify_key is None:
+        if not self.verify_keys:
             return "Signature" in request.headers
         params = dict(PARAM.findall(request.headers.get("Signature", "")))
+        key = self.verify_keys.get(params.get("keyId", ""))
+        if key is None:
+            return False
         lines = []
         for name in params.get("headers", "date").split():
             if name == "(request-target)":
@@ -72,7 +76,7 @@ class Peers:
             else:
                 lines.append(f"{name}: {request.headers.get(name, '')}")
         try:
-            self.verify_key.verify(base64.b64decode(params.get("signature", "")), "\n".join(lines).encode(),
+            key.verify(base64.b64decode(params.get("signature", "")), "\n".join(lines).encode(),
                                    padding.PKCS1v15(), hashes.SHA256())
         except Exception:  # noqa: BLE001 (any failure is a bad signature)
             return False

@@ -4,6 +4,7 @@ task per row sends it, signed by the actor, retrying transient failures with bac
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,8 +23,9 @@ class TransientDeliveryError(Exception):
 
 
 def backoff_seconds(attempts: int) -> int:
-    """Seconds before the next attempt: 30 s doubling, capped at 6 hours."""
-    return min(30 * 2 ** max(attempts - 1, 0), 6 * 3600)
+    """Seconds before the next attempt: PLEROMA_FEDERATION_RETRY_SECONDS (30) doubling,
+    capped at 6 hours."""
+    return min(settings.FEDERATION_RETRY_SECONDS * 2 ** max(attempts - 1, 0), 6 * 3600)
 
 
 def enqueue(actor: User, payload: dict, inboxes: list[str]) -> OutgoingActivity:

@@ -49,13 +49,22 @@ def _parse(body: bytes) -> dict:
     return activity
 
 
+def _declared_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 def receive(request) -> IncomingActivity:
     """Verify, check the signer and store the activity of an inbox POST (idempotently)."""
     from federation import tasks
 
-    body = request.body
     if "signature" not in request_headers(request) and "signature-input" not in request_headers(request):
         raise Refused("Request not signed", 401)
+    if _declared_length(request) > MAX_BODY:
+        raise Refused("Activity too large", 413)  # before the body is read into memory
+    body = request.body
     activity = _parse(body)
     url = f"{settings.PLEROMA_URL}{request.get_full_path()}"
     try:

@@ -34,6 +34,8 @@ DB_PREPARE = env.bool("PLEROMA_DB_PREPARE", default=True)
 # Embedded mode: how often the worker looks for new messages in the broker folder.
 BROKER_POLL_SECONDS = env.float("PLEROMA_BROKER_POLL_SECONDS", default=0.5)
 ALLOW_PRIVATE_NETWORKS = env.bool("PLEROMA_ALLOW_PRIVATE_NETWORKS", default=False)
+# Federation delivery: seconds before the first retry of a failed delivery (doubling after).
+FEDERATION_RETRY_SECONDS = env.int("PLEROMA_FEDERATION_RETRY_SECONDS", default=30)
 # Web Push VAPID keys (base64url); unset, a pair is generated once into the database.
 VAPID_PUBLIC_KEY = env.str("PLEROMA_VAPID_PUBLIC_KEY", default="")
 VAPID_PRIVATE_KEY = env.str("PLEROMA_VAPID_PRIVATE_KEY", default="")
