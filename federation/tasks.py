@@ -42,6 +42,8 @@ def deliver(self, delivery_id: str) -> None:
         return  # gone, or delivered by an earlier run
     try:
         delivery.deliver(row)
+    except delivery.Postponed as exc:  # no attempt made: not counted against the delivery
+        raise self.retry(exc=exc, countdown=exc.seconds) from exc
     except (delivery.TransientDeliveryError, OperationalError) as exc:
         if row.attempts >= delivery.MAX_ATTEMPTS:
             Delivery.objects.filter(pk=row.pk).update(state=Delivery.State.FAILED)

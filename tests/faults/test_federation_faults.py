@@ -17,7 +17,7 @@ import requests
 from django.utils import timezone
 
 from accounts.models import User
-from federation import delivery, keys, signatures
+from federation import delivery, keys, reachability, signatures
 from federation.models import Delivery, IncomingActivity, OutgoingActivity
 from relationships.models import Follow
 from tests.e2e.servers import free_port
@@ -187,6 +187,49 @@ class TestDeliveryToAFailingPeer:
         time.sleep(RETRY_SECONDS * 3)
         assert len(peer.attempts) == 1
         assert peer.received == []
+
+
+class TestUnreachableHost:
+    """federation.reachability: a host that stopped answering is spared its other deliveries"""
+
+    def test_a_down_hosts_other_deliveries_wait_without_an_attempt(self, settings, peer):
+        settings.ALLOW_PRIVATE_NETWORKS = True
+        settings.FEDERATION_RETRY_SECONDS = RETRY_SECONDS
+        alice = UserFactory(nickname="alice")
+        peer.keys[f"{alice.ap_id}#main-key"] = keys.key_for_user(alice).public_key_pem
+        payload = note_activity(alice.ap_id)
+        activity = OutgoingActivity.objects.create(ap_id=payload["id"], actor=alice, payload=payload)
+        first, second = (Delivery.objects.create(activity=activity, inbox=f"{peer.url}/users/{name}/inbox")
+                         for name in ("a", "b"))
+
+        with pytest.raises(delivery.TransientDeliveryError):
+            delivery.deliver(first)  # connection refused: the host is marked
+        with pytest.raises(delivery.Postponed) as postponed:
+            delivery.deliver(second)
+        assert 1 <= postponed.value.seconds <= RETRY_SECONDS
+        second.refresh_from_db()
+        assert (second.attempts, second.last_error, second.state) == (0, "", "pending")
+
+        peer.start()
+        time.sleep(RETRY_SECONDS + 0.2)  # the mark lapses: one delivery probes the host
+        delivery.deliver(second)
+        delivery.deliver(first)  # the probe's success cleared the marks
+        assert set(Delivery.objects.values_list("state", "attempts")) == {("done", 1), ("done", 2)}
+        assert sorted(r.path for r in peer.received) == ["/users/a/inbox", "/users/b/inbox"]
+
+    def test_while_one_delivery_probes_a_suspect_host_the_others_wait(self, settings, peer):
+        settings.ALLOW_PRIVATE_NETWORKS = True
+        settings.FEDERATION_RETRY_SECONDS = RETRY_SECONDS
+        alice = UserFactory(nickname="alice")
+        inbox = f"{peer.url}/inbox"
+        reachability.mark_unreachable(inbox, 1)
+        time.sleep(1.1)
+        assert reachability.check(inbox) == reachability.Reach(0, True)  # this one probes
+        assert reachability.check(inbox) == reachability.Reach(RETRY_SECONDS, True)
+        reachability.mark_reachable(inbox)
+        assert reachability.check(inbox) == reachability.Reach(0, False)
+        assert reachability.check(f"http://127.0.0.1:{peer.port + 1}/inbox") == reachability.Reach(0, False)
+        assert alice.is_local
 
 
 @pytest.fixture
