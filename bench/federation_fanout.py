@@ -12,7 +12,8 @@ key, and records when each request arrived). Cases:
    follower), worker CPU per delivery.
 2. 10,000 followers on 500 instances, one post, all instances up; then the same with 10%
    of the instances taking the request and never answering: when do the healthy 90%
-   have the post, with and without the dead ones?
+   have the post, with and without the dead ones? Then a second post while the same
+   instances are still dead (they are marked unreachable by then).
 
 The post is made with POST /api/v1/statuses. When that path does not write deliveries (no
 outgoing activity appears for the new status), the benchmark calls
@@ -185,6 +186,10 @@ def main() -> None:
         results.append(fan_out(stack, large["token"], "bob", ports, dead,
                                f"{large_followers} followers on {large_instances} instances, "
                                f"{len(dead)} never answer", args.timeout))
+        # The dead instances are marked unreachable now (federation.reachability): the next
+        # post's deliveries to them wait without taking a worker slot.
+        results.append(fan_out(stack, large["token"], "bob", ports, dead,
+                               f"the next post, the same {len(dead)} still dead", args.timeout))
         report(results, args, load_before)
     finally:
         stack.stop()

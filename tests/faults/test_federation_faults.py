@@ -161,7 +161,9 @@ class TestDeliveryToAFailingPeer:
         assert peer.received[0].key_id == f"{actor_id}#main-key"
         assert peer.received[0].path == "/inbox"
 
-    def test_a_peer_answering_503_gets_it_on_a_retry_after_the_backoff(self, running_server, delivery_worker, peer):
+    def test_a_peer_answering_503_gets_it_on_a_retry_after_the_backoff(self, settings, running_server,
+                                                                        delivery_worker, peer):
+        settings.FEDERATION_RETRY_SECONDS = RETRY_SECONDS  # as the worker has it
         peer.failures = 2
         peer.start()
         alice, actor_id = local_author(running_server, peer)
@@ -172,9 +174,10 @@ class TestDeliveryToAFailingPeer:
         assert (done.attempts, done.last_status) == (3, 202)
         assert [r.activity for r in peer.received] == [activity]
         first, second, third = peer.attempts
-        # backoff_seconds: RETRY_SECONDS, then twice that (a little slack for the clock)
-        assert second - first >= RETRY_SECONDS * 0.9
-        assert third - second >= 2 * RETRY_SECONDS * 0.9
+        # the worker waited the backoff before each retry (a little slack for the clock)
+        assert second - first >= delivery.backoff_seconds(1) * 0.9
+        assert third - second >= delivery.backoff_seconds(2) * 0.9
+        assert delivery.backoff_seconds(2) > delivery.backoff_seconds(1)
 
     def test_a_refusal_for_good_is_not_retried(self, running_server, delivery_worker, peer):
         peer.failures, peer.failure_status = 5, 403
