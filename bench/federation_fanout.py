@@ -132,8 +132,8 @@ def wait_received(stack: Stack, ports: list[int], timeout: float) -> dict:
 
 
 def fan_out(stack: Stack, token: str, nickname: str, ports: list[int], dead: list[int], label: str,
-            timeout: float) -> dict:
-    stack.peers_reset(dead)
+            timeout: float, verify_keys: dict) -> dict:
+    stack.peers_reset(dead, verify_keys)
     healthy = [p for p in ports if p not in set(dead)]
     cpu_before = stack.cpu("worker")
     text = f"{label} {time.time_ns()}"
@@ -169,27 +169,26 @@ def main() -> None:
     results = []
     try:
         stack.start_services()
-        ports = sorted({run.free_port() for _ in range(large_instances * 2)} - {stack.port})[:large_instances]
+        ports = stack.start_peers({"count": large_instances, "actor_key_pem": actor_public})
         small_ports = ports[:small_instances]
         small = stack.python(SEED, "alice", str(small_followers), json.dumps(small_ports))
         large = stack.python(SEED, "bob", str(large_followers), json.dumps(ports))
-        stack.start_peers({"ports": ports, "actor_key_pem": actor_public,
-                           "verify_keys": {small["key_id"]: small["public_pem"], large["key_id"]: large["public_pem"]}})
+        verify_keys = {small["key_id"]: small["public_pem"], large["key_id"]: large["public_pem"]}
         stack.start_web()
         stack.start_worker("default,delivery")
         load_before = run.load_average()
         results.append(fan_out(stack, small["token"], "alice", small_ports, [],
-                               f"{small_followers} followers on {small_instances} instances", args.timeout))
+                               f"{small_followers} followers on {small_instances} instances", args.timeout, verify_keys))
         results.append(fan_out(stack, large["token"], "bob", ports, [],
-                               f"{large_followers} followers on {large_instances} instances, all up", args.timeout))
+                               f"{large_followers} followers on {large_instances} instances, all up", args.timeout, verify_keys))
         dead = sorted(random.Random(15).sample(ports, int(large_instances * args.dead_share)))
         results.append(fan_out(stack, large["token"], "bob", ports, dead,
                                f"{large_followers} followers on {large_instances} instances, "
-                               f"{len(dead)} never answer", args.timeout))
+                               f"{len(dead)} never answer", args.timeout, verify_keys))
         # The dead instances are marked unreachable now (federation.reachability): the next
         # post's deliveries to them wait without taking a worker slot.
         results.append(fan_out(stack, large["token"], "bob", ports, dead,
-                               f"the next post, the same {len(dead)} still dead", args.timeout))
+                               f"the next post, the same {len(dead)} still dead", args.timeout, verify_keys))
         report(results, args, load_before)
     finally:
         stack.stop()

@@ -167,8 +167,7 @@ def main() -> None:
     results: list[tuple[str, dict]] = []
     try:
         stack.start_services()
-        peer_port = run.free_port()
-        stack.start_peers({"ports": [peer_port], "actor_key_pem": public_pem})
+        peer_port = stack.start_peers({"count": 1, "actor_key_pem": public_pem})[0]
         peer = f"http://127.0.0.1:{peer_port}"
         target = stack.python(PREPARE)["ap_id"]
         stack.start_web()

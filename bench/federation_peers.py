@@ -3,11 +3,13 @@ many loopback ports, each port one instance (`127.0.0.1:<port>`).
 
     .venv/bin/python bench/federation_peers.py CONFIG.json
 
-CONFIG: {"ports": [...], "dead": [ports that accept a request and never answer],
+CONFIG: {"count": instances (each on a free port the process binds itself), "dead": [ports
+that accept a request and never answer],
 "actor_key_pem": the public key every simulated actor publishes, "verify_keys": {keyId:
 public PEM} of the local accounts whose deliveries are expected (optional: without it a
 Signature header is only required to be there), "ready": a file written once every port
-listens}.
+listens, with the ports as JSON}. POST /_reset {"dead": [...], "verify_keys": {...}}
+clears the counters and sets both.
 
 Each instance serves actor documents (`GET /users/<name>`, so key fetches are real HTTP) and
 inboxes (`POST /inbox`, `POST /users/<name>/inbox`) that check the Digest and the RSA
@@ -22,6 +24,7 @@ import base64
 import hashlib
 import json
 import re
+import socket
 import sys
 import time
 from pathlib import Path
@@ -112,7 +115,11 @@ class Peers:
         self.received.clear()
         self.bad = 0
         self.actor_fetches = 0
-        self.dead = set((await request.json()).get("dead", []))
+        body = await request.json()
+        self.dead = set(body.get("dead", []))
+        if "verify_keys" in body:
+            self.verify_keys = {key_id: serialization.load_pem_public_key(pem.encode())
+                                for key_id, pem in body["verify_keys"].items()}
         return web.json_response({"ok": True})
 
 
@@ -126,10 +133,15 @@ async def serve(config: dict) -> None:
     app.router.add_post("/_reset", peers.reset)
     runner = web.AppRunner(app, access_log=None, handler_cancellation=True)
     await runner.setup()
-    for port in config["ports"]:
-        await web.TCPSite(runner, "127.0.0.1", port, backlog=1024).start()
+    ports = []
+    for _ in range(config["count"]):
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))  # the kernel's free port: nothing else can take it meanwhile
+        sock.listen(1024)
+        await web.SockSite(runner, sock).start()
+        ports.append(sock.getsockname()[1])
     if config.get("ready"):
-        Path(config["ready"]).write_text("ready\n")
+        Path(config["ready"]).write_text(json.dumps(ports))
     await asyncio.Event().wait()
 
 

@@ -110,24 +110,31 @@ class Stack:
     def stop_worker(self) -> None:
         self._stop("worker")
 
-    def start_peers(self, config: dict) -> None:
+    def start_peers(self, config: dict) -> list[int]:
+        """Start the simulated instances (`count` of them); the ports they listen on."""
         ready = Path(self.dir, "peers.ready")
         ready.unlink(missing_ok=True)
         path = Path(self.dir, "peers.json")
         path.write_text(json.dumps({**config, "ready": str(ready)}))
         self._spawn("peers", [PY, str(ROOT / "bench/federation_peers.py"), str(path)])
         deadline = time.monotonic() + 60
-        while not ready.exists():
+        while not ready.exists() or not ready.read_text().strip():
             if time.monotonic() > deadline or self.processes["peers"].poll() is not None:
                 raise SystemExit(f"peers did not come up:\n{self.log('peers')[-3000:]}")
             time.sleep(0.1)
-        self.peers_control = f"http://127.0.0.1:{config['ports'][0]}"
+        time.sleep(0.1)  # the file is written in one call; let it land
+        ports = json.loads(ready.read_text())
+        self.peers_control = f"http://127.0.0.1:{ports[0]}"
+        return ports
 
     def peers_stats(self) -> dict:
         return json.loads(urllib.request.urlopen(f"{self.peers_control}/_stats", timeout=10).read())
 
-    def peers_reset(self, dead: list[int] | None = None) -> None:
-        request = urllib.request.Request(f"{self.peers_control}/_reset", json.dumps({"dead": dead or []}).encode(),
+    def peers_reset(self, dead: list[int] | None = None, verify_keys: dict | None = None) -> None:
+        body: dict = {"dead": dead or []}
+        if verify_keys is not None:
+            body["verify_keys"] = verify_keys
+        request = urllib.request.Request(f"{self.peers_control}/_reset", json.dumps(body).encode(),
                                          {"Content-Type": "application/json"})
         urllib.request.urlopen(request, timeout=10).read()
 
