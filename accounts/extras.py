@@ -75,6 +75,8 @@ def update_image(user: User, which: str, upload) -> str | None:
         locked = User.objects.select_for_update().get(pk=user.pk)
         profile.set_image(locked, field, upload, getattr(settings, limit))
         locked.save(update_fields=[field])
+        for hook in registry.profile_updated:
+            hook(locked)
     return image_url(getattr(locked, field), None)
 
 

@@ -122,4 +122,6 @@ def update_credentials(user: User, data: dict, raw=None) -> User:
     user.save()
     for writer in registry.source_writers:
         writer(user, source)
+    for hook in registry.profile_updated:
+        hook(user)
     return user

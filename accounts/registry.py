@@ -29,9 +29,30 @@ relationship_parts: list[Callable] = []
 # accounts.security.remove_account_data, in registration order, each safe to run again.
 account_data_removers: list[Callable] = []
 
+# Functions user -> None called inside the transaction that changed a local account's
+# profile (update_credentials, the avatar/banner/background helpers): federation sends
+# Update{Person} to the account's followers elsewhere.
+profile_updated: list[Callable] = []
+
 # Functions value -> User | None finding an account of another server by `nick@host` or
 # actor URL (fetching it when needed); federation registers one.
 account_resolvers: list[Callable] = []
+
+
+# Functions value -> (User | None, why not) like account_resolvers, saying why an account
+# was not found: "account not found" or "server unreachable" (imports report it).
+account_finders: list[Callable] = []
+
+
+def find_remote_account(value: str) -> tuple[User | None, str]:
+    """The account elsewhere `value` names, or None and why it was not found."""
+    reason = "account not found"
+    for find in account_finders:
+        found, why = find(value)
+        if found is not None:
+            return found, ""
+        reason = why or reason
+    return None, reason
 
 
 def resolve_remote_account(value: str) -> User | None:

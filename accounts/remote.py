@@ -26,6 +26,16 @@ class RemoteNotFound(Exception):
     """The remote account could not be found or its documents were unusable."""
 
 
+class RemoteUnreachable(RemoteNotFound):
+    """The remote server did not answer (connection error, timeout, 5xx)."""
+
+
+def _unreachable(exc: http.OutboundError) -> bool:
+    message = str(getattr(exc, "message", exc))
+    return isinstance(exc, http.RemoteTimeout) or message.startswith("Remote fetch failed") or (
+        message.startswith("Remote server answered 5"))
+
+
 def split_acct(value: str) -> tuple[str, str | None]:
     """`nick`, `@nick`, `nick@host`, `@nick@host` -> (nick, host or None)."""
     value = (value or "").strip()
@@ -71,6 +81,8 @@ def finger(nick: str, host: str) -> dict:
         document = http.get_json(url, timeout=10, max_bytes=1_000_000,
                                  headers={"Accept": "application/jrd+json, application/json"})
     except http.OutboundError as exc:
+        if _unreachable(exc):
+            raise RemoteUnreachable(str(exc)) from exc
         raise RemoteNotFound(str(exc)) from exc
     if not isinstance(document, dict):
         raise RemoteNotFound("webfinger answer is not an object")

@@ -39,7 +39,9 @@ def _parse(body: bytes) -> dict:
         actor = actor.get("id")
     if not isinstance(activity.get("type"), str) or not isinstance(actor, str) or not actor:
         raise Refused("Invalid activity", 400)
-    if not isinstance(activity.get("id"), str) or not activity["id"]:
+    if not isinstance(activity.get("id"), str) or not activity["id"] or len(activity["id"]) > 2000:
+        raise Refused("Invalid activity", 400)
+    if len(actor) > 2000:
         raise Refused("Invalid activity", 400)
     # Containment: an actor speaks for ids on its own host only, so that nobody can store
     # (and so block, by idempotency) an activity id of another server.
@@ -49,23 +51,44 @@ def _parse(body: bytes) -> dict:
     return activity
 
 
-def _declared_length(request) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0
+def _read_body(request) -> bytes:
+    """The request body, refused (413) before it is read when it says it is too large, or
+    once more than MAX_BODY bytes have come without a length."""
+    declared = request.META.get("CONTENT_LENGTH") or ""
+    if declared:
+        try:
+            length = int(declared)
+        except ValueError as exc:
+            raise Refused("Invalid Content-Length", 400) from exc
+        if length > MAX_BODY:
+            raise Refused("Activity too large", 413)
+    body = request.read(MAX_BODY + 1)
+    if len(body) > MAX_BODY:
+        raise Refused("Activity too large", 413)
+    return body
 
 
-def receive(request) -> IncomingActivity:
+def _delete_of_a_stranger(activity: dict) -> bool:
+    """A Delete of an actor this server never stored, by itself (§0.2, §8.2 #19): nothing
+    to delete, and its key is gone with it; answered 202 without any work."""
+    from accounts.models import User
+
+    target = activity.get("object")
+    target = target.get("id") if isinstance(target, dict) else target
+    return (activity["type"] == "Delete" and target == activity["actor"]
+            and not User.objects.filter(remote_ap_id=activity["actor"]).exists())
+
+
+def receive(request) -> IncomingActivity | None:
     """Verify, check the signer and store the activity of an inbox POST (idempotently)."""
     from federation import tasks
 
+    body = _read_body(request)
     if "signature" not in request_headers(request) and "signature-input" not in request_headers(request):
         raise Refused("Request not signed", 401)
-    if _declared_length(request) > MAX_BODY:
-        raise Refused("Activity too large", 413)  # before the body is read into memory
-    body = request.body
     activity = _parse(body)
+    if _delete_of_a_stranger(activity):
+        return None
     url = f"{settings.PLEROMA_URL}{request.get_full_path()}"
     try:
         verified = signatures.verify_request("POST", url, request_headers(request), body, actors.public_key_for)

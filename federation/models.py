@@ -72,15 +72,42 @@ class Delivery(models.Model):
         PENDING = "pending"
         DONE = "done"
         FAILED = "failed"  # refused for good (4xx) or out of attempts
+        DEFERRED = "deferred"  # its server is unreachable: resumed when a probe finds it back
 
     id = FlakeIdField(primary_key=True)
     activity = models.ForeignKey(OutgoingActivity, on_delete=models.CASCADE, related_name="deliveries")
     inbox = models.CharField(max_length=2000)
+    host = models.CharField(max_length=255, blank=True, default="")
     state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
     attempts = models.IntegerField(default=0)
+    # When the next attempt is due: set at enqueue, on each retry, and while an attempt is
+    # in flight (a lease), so the sweep re-sends only rows nobody is working on.
+    next_attempt_at = models.DateTimeField(default=timezone.now)
     last_status = models.IntegerField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True, default="")
     delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["activity", "inbox"], name="unique_delivery")]
+        indexes = [models.Index(fields=["state", "next_attempt_at"]), models.Index(fields=["host", "state"])]
+
+
+class Instance(models.Model):
+    """What delivery learnt about another server (reference/federation.md §5.5): when it
+    last took an activity, since when it has been failing, on how many distinct days, and
+    whether it is marked unreachable (its deliveries then wait for a probe)."""
+
+    host = models.CharField(max_length=255, unique=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    failing_since = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    failure_days = models.IntegerField(default=0)  # distinct days with a failure since the last success
+    unreachable_since = models.DateTimeField(null=True, blank=True)
+    last_probe_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.host
+
+    @property
+    def is_unreachable(self) -> bool:
+        return self.unreachable_since is not None

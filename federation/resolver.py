@@ -18,9 +18,10 @@ def _acct_of(value: str) -> tuple[str, str] | None:
     return nick, host.lower()
 
 
-def resolve_account(value: str) -> User | None:
+def resolve_account(value: str, *, strict: bool = False) -> User | None:
     """The remote account `value` names (`nick@host`, `@nick@host`, `acct:` form or an actor
-    URL), fetched when unknown or stale; None when it cannot be found."""
+    URL), fetched when unknown or stale; None when it cannot be found (`strict`: raise
+    RemoteUnreachable when the server does not answer)."""
     value = (value or "").strip()
     if value.startswith(("http://", "https://")):
         if value.startswith(f"{settings.PLEROMA_URL}/"):
@@ -41,6 +42,10 @@ def resolve_account(value: str) -> User | None:
             return known
     try:
         document = remote.finger(nick, host)
+    except remote.RemoteUnreachable:
+        if strict:
+            raise
+        return None
     except remote.RemoteNotFound:
         return None
     link = next((item for item in document.get("links") or [] if isinstance(item, dict)
@@ -53,3 +58,17 @@ def resolve_account(value: str) -> User | None:
         return actors.get_or_fetch_by_ap_id(actor_id)
     except actors.ActorError:
         return None
+
+
+NOT_FOUND = "account not found"
+UNREACHABLE = "server unreachable"
+
+
+def find_account(value: str) -> tuple[User | None, str]:
+    """resolve_account, saying why nothing was found: the server did not answer, or it
+    answered that there is no such account (follow imports report which)."""
+    try:
+        found = resolve_account(value, strict=True)
+    except remote.RemoteUnreachable:
+        return None, UNREACHABLE
+    return (found, "") if found is not None else (None, NOT_FOUND)

@@ -31,21 +31,35 @@ def process_activity(activity_id: str) -> None:
         incoming.process(row)
 
 
-@shared_task(bind=True, queue="delivery", acks_late=True, max_retries=None)
-def deliver(self, delivery_id: str) -> None:
-    """Send one (activity, inbox); transient failures come back later with backoff."""
+@shared_task(queue="delivery", acks_late=True, max_retries=5, autoretry_for=TRANSIENT, retry_backoff=True)
+def deliver(delivery_id: str) -> None:
+    """Send one (activity, inbox) when it is due; a transient failure schedules the next
+    attempt with backoff (federation.delivery.attempt), a second run of a sent row does nothing."""
     from federation import delivery
-    from federation.models import Delivery
 
-    row = Delivery.objects.select_related("activity__actor").filter(pk=delivery_id).first()
-    if row is None or row.state != Delivery.State.PENDING:
-        return  # gone, or delivered by an earlier run
-    try:
-        delivery.deliver(row)
-    except delivery.Postponed as exc:  # no attempt made: not counted against the delivery
-        raise self.retry(exc=exc, countdown=exc.seconds) from exc
-    except (delivery.TransientDeliveryError, OperationalError) as exc:
-        if row.attempts >= delivery.MAX_ATTEMPTS:
-            Delivery.objects.filter(pk=row.pk).update(state=Delivery.State.FAILED)
-            return
-        raise self.retry(exc=exc, countdown=delivery.backoff_seconds(row.attempts)) from exc
+    delivery.attempt(delivery_id)
+
+
+@shared_task(queue="delivery", acks_late=True, autoretry_for=TRANSIENT, max_retries=5, retry_backoff=True)
+def fan_out(activity_id: str) -> int:
+    """Queue one delivery task per inbox of an activity (an activity for many servers)."""
+    from federation import delivery
+
+    return delivery.fan_out(activity_id)
+
+
+@shared_task(queue="delivery", acks_late=True, autoretry_for=TRANSIENT, max_retries=3, retry_backoff=True)
+def sweep_deliveries() -> int:
+    """Periodic: queue the pending deliveries whose attempt is overdue (nothing is lost when a
+    worker dies mid-way or a scheduled retry's message goes missing)."""
+    from federation import delivery
+
+    return delivery.sweep()
+
+
+@shared_task(queue="delivery", acks_late=True, autoretry_for=TRANSIENT, max_retries=3, retry_backoff=True)
+def probe_unreachable_instances() -> int:
+    """Periodic: probe the servers marked unreachable and resume deliveries to those back."""
+    from federation import delivery
+
+    return delivery.probe_unreachable()

@@ -7,6 +7,7 @@ document.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
@@ -39,11 +40,22 @@ def _local_user(nickname: str) -> User | None:
 
 
 def _signed_or_refused(request):
-    """(fetcher, None), or (None, the 401 answer) when a signature is sent and fails."""
+    """(fetcher, None), or (None, the 401 answer) when a signature is sent and fails, or
+    when none is sent and authorized fetch is on (§2.5: PLEROMA_AUTHORIZED_FETCH)."""
     try:
-        return fetch_access.fetcher_of(request), None
+        fetcher = fetch_access.fetcher_of(request)
     except fetch_access.SignatureRefused as exc:
         return None, JsonResponse({"error": exc.message}, status=exc.status)
+    if fetcher is None and settings.AUTHORIZED_FETCH and wants_activitypub(request):
+        return None, JsonResponse({"error": "Request not signed"}, status=401)
+    return fetcher, None
+
+
+# What an unsigned fetch of an actor gets under authorized fetch: enough to verify its
+# signatures and deliver to it, nothing about the account (Mastodon's reduced actor), so
+# that a server verifying our request never needs a signed fetch first (§8.2 #12).
+REDUCED_ACTOR_FIELDS = ("@context", "id", "type", "preferredUsername", "url", "inbox", "outbox",
+                        "followers", "following", "endpoints", "publicKey", "manuallyApprovesFollowers")
 
 
 @require_GET
@@ -53,7 +65,15 @@ def actor(request, nickname: str):
     if wants_activitypub(request):
         if user is None:
             return not_found()
-        return activity_json(documents.actor_document(user))
+        document = documents.actor_document(user)
+        if settings.AUTHORIZED_FETCH:
+            try:
+                fetcher = fetch_access.fetcher_of(request)
+            except fetch_access.SignatureRefused as exc:
+                return JsonResponse({"error": exc.message}, status=exc.status)
+            if fetcher is None:
+                document = {key: document[key] for key in REDUCED_ACTOR_FIELDS if key in document}
+        return activity_json(document)
     if user is None:
         return render(request, "instance/not_found.html", status=404)
     return render(request, "instance/profile.html", {"profile": user, "ap_id": user.ap_id})
@@ -195,6 +215,8 @@ def litepub_schema(request):
 
 
 def _receive(request) -> HttpResponse:
+    if not settings.FEDERATING:
+        return JsonResponse({"error": "Not federating"}, status=403)  # Pleroma's answer (§0.2)
     try:
         inbox.receive(request)
     except inbox.Refused as exc:

@@ -72,7 +72,7 @@ def metadata() -> dict:
     return {
         "account_activation_required": settings.ACCOUNT_ACTIVATION_REQUIRED,
         "features": features(),
-        "federation": {"enabled": False, "exclusions": False, "mrf_policies": []},
+        "federation": {"enabled": settings.FEDERATING, "exclusions": False, "mrf_policies": []},
         "fields_limits": {"max_fields": profile.MAX_FIELDS, "max_remote_fields": profile.MAX_FIELDS,
                           "name_length": profile.FIELD_NAME_LENGTH,
                           "value_length": profile.FIELD_VALUE_LENGTH},

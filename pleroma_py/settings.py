@@ -34,8 +34,16 @@ DB_PREPARE = env.bool("PLEROMA_DB_PREPARE", default=True)
 # Embedded mode: how often the worker looks for new messages in the broker folder.
 BROKER_POLL_SECONDS = env.float("PLEROMA_BROKER_POLL_SECONDS", default=0.5)
 ALLOW_PRIVATE_NETWORKS = env.bool("PLEROMA_ALLOW_PRIVATE_NETWORKS", default=False)
-# Federation delivery: seconds before the first retry of a failed delivery (doubling after).
-FEDERATION_RETRY_SECONDS = env.int("PLEROMA_FEDERATION_RETRY_SECONDS", default=30)
+# Federation (ActivityPub). Off: nothing is sent to other servers and inbox POSTs are
+# refused 403 "Not federating". Authorized fetch: unsigned GETs of actors, objects and
+# collections are refused 401 (the instance actor and discovery documents stay open).
+FEDERATING = env.bool("PLEROMA_FEDERATING", default=True)
+AUTHORIZED_FETCH = env.bool("PLEROMA_AUTHORIZED_FETCH", default=False)
+# Deliveries to a server that keeps failing: after failures on this many distinct days it
+# is marked unreachable and its deliveries wait for a probe to find it answering again.
+FEDERATION_UNREACHABLE_AFTER_DAYS = env.int("PLEROMA_UNREACHABLE_AFTER_DAYS", default=7)
+# Seconds before the first retry of a failed delivery (each later one waits three times longer).
+FEDERATION_RETRY_SECONDS = env.int("PLEROMA_FEDERATION_RETRY_SECONDS", default=60)
 # Web Push VAPID keys (base64url); unset, a pair is generated once into the database.
 VAPID_PUBLIC_KEY = env.str("PLEROMA_VAPID_PUBLIC_KEY", default="")
 VAPID_PRIVATE_KEY = env.str("PLEROMA_VAPID_PRIVATE_KEY", default="")
@@ -59,6 +67,9 @@ BENCH_ENDPOINTS = env.bool("PLEROMA_BENCH_ENDPOINTS", default=False)
 STATUS_MIN_EXPIRY_SECONDS = env.int("PLEROMA_STATUS_MIN_EXPIRY_SECONDS", default=3600)
 MAX_PINNED_STATUSES = env.int("PLEROMA_MAX_PINNED_STATUSES", default=1)
 MAX_ENDORSED_USERS = env.int("PLEROMA_MAX_ENDORSED_USERS", default=20)
+# Received replies: how many missing ancestors are fetched (Pleroma's
+# federation_incoming_replies_max_depth); a reply deeper than that is refused.
+FEDERATION_MAX_REPLY_DEPTH = env.int("PLEROMA_FEDERATION_MAX_REPLY_DEPTH", default=100)
 CAPTCHA_SECONDS_VALID = env.int("PLEROMA_CAPTCHA_SECONDS_VALID", default=300)
 BACKUP_LIMIT_DAYS = env.int("PLEROMA_BACKUP_LIMIT_DAYS", default=7)
 BACKUP_PURGE_AFTER_DAYS = env.int("PLEROMA_BACKUP_PURGE_AFTER_DAYS", default=30)
@@ -335,6 +346,9 @@ CELERY_BEAT_SCHEDULE = {
     "publish-due-scheduled-statuses": {"task": "statuses.tasks.publish_due_scheduled_statuses",
                                        "schedule": 60},
     "close-due-polls": {"task": "statuses.tasks.close_due_polls", "schedule": 60},
+    # Federation: re-queue overdue deliveries, probe unreachable servers.
+    "sweep-deliveries": {"task": "federation.tasks.sweep_deliveries", "schedule": 300},
+    "probe-unreachable-instances": {"task": "federation.tasks.probe_unreachable_instances", "schedule": 600},
 }
 
 LOGGING = {

@@ -64,6 +64,8 @@ def _blocked_either_way(follower: User, target: User) -> None:
 
 def _needs_approval(follower: User, target: User) -> bool:
     """Locked accounts approve followers, except those they follow when `permit_followback`."""
+    if not target.is_local:
+        return True  # another server's account: pending until its Accept arrives (§3.7)
     if not target.locked:
         return False
     if target.permit_followback:
@@ -105,6 +107,8 @@ def follow(follower: User, target: User, *, reblogs: bool | None = None,
         if not pending:
             _count(follower.pk, target.pk, +1)
         send(target, follower, "follow_request" if pending else "follow")
+        for hook in registry.after_follow:
+            hook(row)
     _refresh(follower, target)
     return row
 
@@ -116,6 +120,8 @@ def unfollow(follower: User, target: User) -> None:
         row = Follow.objects.filter(follower=follower, followed=target).first()
         if row is None:
             return
+        for hook in registry.after_unfollow:
+            hook(row)
         row.delete()
         if row.state == Follow.State.ACCEPTED:
             _count(follower.pk, target.pk, -1)
@@ -126,17 +132,24 @@ def unfollow(follower: User, target: User) -> None:
 
 def remove_from_followers(user: User, follower: User) -> None:
     """Make `follower` stop following `user` (a soft block)."""
-    unfollow(follower, user)
+    with transaction.atomic():
+        if Follow.objects.filter(follower=follower, followed=user).exists():
+            for hook in registry.follower_removed:
+                hook(user, follower)
+        unfollow(follower, user)
 
 
-def _sever(a: User, b: User) -> None:
-    """Delete follows and requests both ways between two locked users, fixing counters."""
-    for row in Follow.objects.filter(Q(follower=a, followed=b) | Q(follower=b, followed=a)):
-        row.delete()
+def _sever(a: User, b: User) -> list[Follow]:
+    """Delete follows and requests both ways between two locked users, fixing counters;
+    the rows removed."""
+    rows = list(Follow.objects.filter(Q(follower=a, followed=b) | Q(follower=b, followed=a)))
+    for row in rows:
+        Follow.objects.filter(pk=row.pk).delete()  # the instance keeps its id for the hooks
         if row.state == Follow.State.ACCEPTED:
             _count(row.follower_id, row.followed_id, -1)
         else:
             _drop_request_notification(row.followed, row.follower)
+    return rows
 
 
 def block(blocker: User, target: User) -> Block:
@@ -145,8 +158,11 @@ def block(blocker: User, target: User) -> Block:
         raise BadRequest("Can not block yourself")
     with transaction.atomic():
         _lock(blocker, target)
-        _sever(blocker, target)
-        row, _ = Block.objects.get_or_create(blocker=blocker, blocked=target)
+        ended = _sever(blocker, target)
+        row, created = Block.objects.get_or_create(blocker=blocker, blocked=target)
+        if created:
+            for hook in registry.after_block:
+                hook(row, ended)
     _refresh(blocker, target)
     return row
 
@@ -154,7 +170,10 @@ def block(blocker: User, target: User) -> Block:
 def unblock(blocker: User, target: User) -> None:
     """Lift a block; follows it ended stay ended."""
     with transaction.atomic():
-        Block.objects.filter(blocker=blocker, blocked=target).delete()
+        for row in Block.objects.select_for_update().filter(blocker=blocker, blocked=target):
+            for hook in registry.after_unblock:
+                hook(row)
+            row.delete()
 
 
 def mute(muter: User, target: User, *, notifications: bool = True,

@@ -12,7 +12,7 @@ from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accounts import remote
+from accounts import registry, remote
 from accounts.models import User
 from core.exceptions import ApiError, BadRequest
 from relationships import follows
@@ -66,11 +66,9 @@ def request_import(user: User, kind: str, text: str) -> Import:
     return batch
 
 
-def _why_not_found(identifier: str) -> str:
+def _names_remote(identifier: str) -> bool:
     _, host = remote.split_acct(identifier)
-    if identifier.startswith(("http://", "https://")) or not remote.is_local_host(host):
-        return "remote accounts cannot be imported"
-    return "account not found"
+    return identifier.startswith(("http://", "https://")) or not remote.is_local_host(host)
 
 
 def _resolve_many(identifiers: list[str]) -> dict[str, tuple[User | None, str]]:
@@ -82,7 +80,14 @@ def _resolve_many(identifiers: list[str]) -> dict[str, tuple[User | None, str]]:
     resolved = {}
     for ident, nick in nicknames.items():
         user = users.get(nick.lower()) if nick else None
-        resolved[ident] = (user, "") if user is not None else (None, _why_not_found(ident))
+        if user is not None:
+            resolved[ident] = (user, "")
+        elif nick is None and _names_remote(ident):
+            # Another server's account: found (fetched) through federation, or why not:
+            # "account not found" or "server unreachable".
+            resolved[ident] = registry.find_remote_account(ident)
+        else:
+            resolved[ident] = (None, "account not found")
     return resolved
 
 
@@ -115,6 +120,14 @@ def process_item(batch: Import, item: ImportItem, target: User) -> None:
         try:
             _apply(batch.kind, batch.user, target)
             outcome = ImportItem.Outcome.DONE
+            if batch.kind == Import.Kind.FOLLOWS:
+                pending = Follow.objects.filter(follower=batch.user, followed=target,
+                                                state=Follow.State.PENDING).exists()
+                # Another server's account stays pending until its Accept arrives; an
+                # unlocked one accepts by itself, so only a locked one is "requested".
+                if pending and not target.is_local and not target.locked:
+                    pending = False
+                reason = "requested" if pending else "followed"
         except ApiError as exc:
             reason = exc.message
     with transaction.atomic():

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import CharField, TextField, Value
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce, Concat
 
 from accounts.models import User
 from accounts.serializers import absolute
@@ -44,15 +44,18 @@ def plain_text(html: str) -> str:
 
 
 def render_media(media: MediaAttachment) -> dict:
-    """The MediaAttachment entity."""
-    url = absolute(media.file.url) if media.file else None
-    preview = absolute(media.preview.url) if media.preview else url
+    """The MediaAttachment entity; remote media is hotlinked (reference/federation.md §7)."""
+    if media.remote_url:
+        url = preview = media.remote_url
+    else:
+        url = absolute(media.file.url) if media.file else None
+        preview = absolute(media.preview.url) if media.preview else url
     data = {
         "id": ids.encode(media.pk),
         "type": media.type,
         "url": url,
         "preview_url": preview,
-        "remote_url": None,
+        "remote_url": media.remote_url or None,
         "text_url": url,
         "description": media.description or None,
         "blurhash": media.blurhash,
@@ -68,12 +71,13 @@ class MentionedAccount(NamedTuple):
 
     pk: uuid.UUID
     nickname: str
-    # Remote mentions are not stored yet (no inbox): local accounts have neither.
-    domain: str | None = None
-    remote_ap_id: str | None = None
+    remote_ap_id: str | None = None  # remote accounts only
 
     acct = property(User.acct.fget)
-    ap_id = property(User.ap_id.fget)
+
+    @property
+    def ap_id(self) -> str:
+        return self.remote_ap_id or f"{settings.PLEROMA_URL}/users/{self.nickname}"
 
 
 def _mentions_and_tags(pks: list) -> tuple[dict, dict]:
@@ -83,7 +87,10 @@ def _mentions_and_tags(pks: list) -> tuple[dict, dict]:
     text = TextField()
     mentioned = Mention.objects.filter(status_id__in=pks).annotate(
         key=Cast("status_id", text), kind=Value("m", output_field=CharField()),
-        first=Cast("account_id", text), second=Cast("account__nickname", text),
+        # nickname and, for a remote account, its actor id: one text column of the union
+        first=Cast("account_id", text), second=Concat(
+            Cast("account__nickname", text), Value("\t", output_field=text),
+            Coalesce(Cast("account__remote_ap_id", text), Value("", output_field=text)), output_field=text),
     ).values_list("key", "kind", "first", "second", "id")
     tagged = StatusTag.objects.filter(status_id__in=pks).annotate(
         key=Cast("status_id", text), kind=Value("t", output_field=CharField()),
@@ -94,7 +101,9 @@ def _mentions_and_tags(pks: list) -> tuple[dict, dict]:
     for status_key, kind, first, second, _ in mentioned.union(tagged, all=True).order_by("id"):
         status_pk = uuid.UUID(status_key)
         if kind == "m":
-            mentions.setdefault(status_pk, []).append(MentionedAccount(uuid.UUID(first), second))
+            nickname, _, remote_ap_id = second.partition("\t")
+            mentions.setdefault(status_pk, []).append(MentionedAccount(
+                uuid.UUID(first), nickname, remote_ap_id or None))
         else:
             tags.setdefault(status_pk, []).append(first)
     return mentions, tags
@@ -103,6 +112,12 @@ def _mentions_and_tags(pks: list) -> tuple[dict, dict]:
 def _mention_list(accounts: list) -> list[dict]:
     return [{"id": ids.encode(u.pk), "username": u.nickname, "acct": u.acct, "url": u.ap_id}
             for u in accounts]
+
+
+def remote_emojis(status: Status) -> list[dict]:
+    """The CustomEmoji entities of a remote status (from its Emoji tags)."""
+    return [{"shortcode": code, "url": url, "static_url": url, "visible_in_picker": False}
+            for code, url in (status.emojis or {}).items()]
 
 
 def _status_json(status: Status, media: list, mentions: list, tags: list) -> dict:
@@ -249,5 +264,8 @@ def base_entries(pks: list, *, with_references: bool = False) -> dict:
             entries[s.pk] = {"m": meta_of(s), "b": _boost_json(s, mentions.get(s.pk, []))}
         else:
             data = _status_json(s, media.get(s.pk, []), mentions.get(s.pk, []), tags.get(s.pk, []))
-            entries[s.pk] = {"m": meta_of(s), "d": registry.merge_into(data, extensions.get(s.pk))}
+            data = registry.merge_into(data, extensions.get(s.pk))
+            if not s.local:  # a remote status names its own emoji; ours do not apply
+                data["emojis"] = remote_emojis(s)
+            entries[s.pk] = {"m": meta_of(s), "d": data}
     return entries

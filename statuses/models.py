@@ -24,6 +24,9 @@ class StatusContext(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # the thread's ActivityPub `context` when it started on another server, so replies
+    # whose parents never arrived still join it
+    ap_id = models.CharField(max_length=2000, null=True, blank=True, unique=True)
 
 
 class Status(models.Model):
@@ -68,6 +71,7 @@ class Status(models.Model):
     # remote statuses (federation fills these; empty for local ones)
     ap_id = models.CharField(max_length=2000, null=True, blank=True, unique=True)
     remote_url = models.CharField(max_length=2000, blank=True, default="")  # its HTML page
+    emojis = models.JSONField(default=dict, blank=True)  # remote custom emoji: {shortcode: url}
 
     objects = StatusQuerySet.as_manager()
 
@@ -156,6 +160,7 @@ class MediaAttachment(models.Model):
     focus = models.CharField(max_length=32, blank=True, default="")
     meta = models.JSONField(default=dict, blank=True)
     blurhash = models.CharField(max_length=100, null=True, blank=True)
+    remote_url = models.CharField(max_length=2000, blank=True, default="")  # hotlinked remote media
     position = models.IntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -83,6 +83,21 @@ def merge_into(data: dict, extension: dict | None) -> dict:
 before_create: list[Callable[[object, dict], dict]] = []
 after_create: list[Callable[[object, dict], None]] = []
 
+# What happened to a status after it was posted, announced to the apps that tell others
+# (federation sends the matching activities). Every hook runs inside the transaction of the
+# action, so that what it writes (an outbox row) commits or rolls back with it:
+# `before_delete(status)`: the status (or reblog) is about to be deleted, still complete;
+# `after_update(status)`: an edit of the status was saved (PUT /api/v1/statuses/:id);
+# `after_favourite(account, status, favourite)` / `after_unfavourite(...)`: a Favourite row
+# was created / is being removed (the row still carries its id);
+# `after_reblog(boost)`: a reblog was created; `after_unreblog(boost)`: one is being removed.
+before_delete: list[Callable[[object], None]] = []
+after_update: list[Callable[[object], None]] = []
+after_favourite: list[Callable[[object, object, object], None]] = []
+after_unfavourite: list[Callable[[object, object, object], None]] = []
+after_reblog: list[Callable[[object], None]] = []
+after_unreblog: list[Callable[[object], None]] = []
+
 
 class StatusFilter(NamedTuple):
     """The viewer's own filters over the statuses they are shown (the filters app).

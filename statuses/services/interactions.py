@@ -12,6 +12,7 @@ from accounts.models import User
 from core.exceptions import BadRequest, Unprocessable
 from notifications.models import Notification
 from notifications.services import notify
+from statuses import registry
 from statuses.models import Favourite, Mention, Status, StatusContext, ThreadMute, Visibility
 from statuses.queries import PUBLIC_VISIBILITIES
 
@@ -29,11 +30,13 @@ def favourite(account: User, status: Status) -> Status:
     """Like a status; a second favourite is a no-op."""
     status = original(status)
     with transaction.atomic():
-        _, created = Favourite.objects.get_or_create(account=account, status=status)
+        row, created = Favourite.objects.get_or_create(account=account, status=status)
         if created:
             Status.objects.filter(pk=status.pk).update(favourites_count=F("favourites_count") + 1)
             status.favourites_count += 1
             notify(status.account, account, "favourite", status=status)
+            for hook in registry.after_favourite:
+                hook(account, status, row)
     return status
 
 
@@ -41,8 +44,11 @@ def unfavourite(account: User, status: Status) -> Status:
     """Undo a like; nothing happens when there is none."""
     status = original(status)
     with transaction.atomic():
-        deleted, _ = Favourite.objects.filter(account=account, status=status).delete()
-        if deleted:
+        row = Favourite.objects.select_for_update().filter(account=account, status=status).first()
+        if row is not None:
+            for hook in registry.after_unfavourite:
+                hook(account, status, row)
+            row.delete()
             Status.objects.filter(pk=status.pk).update(
                 favourites_count=Greatest(F("favourites_count") - 1, 0))
             status.favourites_count = max(status.favourites_count - 1, 0)
@@ -79,6 +85,8 @@ def reblog(account: User, status: Status, *, visibility: str | None = None) -> S
             Mention.objects.create(status=boost, account_id=target.account_id)
         Status.objects.filter(pk=target.pk).update(reblogs_count=F("reblogs_count") + 1)
         notify(target.account, account, "reblog", status=target)
+        for hook in registry.after_reblog:
+            hook(boost)
     return boost
 
 
@@ -86,7 +94,11 @@ def unreblog(account: User, status: Status) -> Status:
     """Undo a reblog; returns the original status."""
     target = original(status)
     with transaction.atomic():
-        deleted, _ = Status.objects.filter(account=account, reblog_of=target).delete()
+        boosts = list(Status.objects.select_for_update().filter(account=account, reblog_of=target))
+        for boost in boosts:
+            for hook in registry.after_unreblog:
+                hook(boost)
+        deleted, _ = Status.objects.filter(pk__in=[b.pk for b in boosts]).delete()
         if deleted:
             Status.objects.filter(pk=target.pk).update(
                 reblogs_count=Greatest(F("reblogs_count") - 1, 0))

@@ -108,17 +108,21 @@ def _quote_inline(content: str, url: str) -> str:
 
 
 def render_text(text: str, content_type: str) -> tuple[str, dict[Any, User], list[str]]:
-    """(HTML, {pk: mentioned local account}, [hashtag names]) of a status body: the markup
-    callbacks link local accounts and collect what the text names."""
-    nicknames = {nick for nick, host in markup.mentions_in(text)
-                 if host is None or host == settings.INSTANCE_DOMAIN}
+    """(HTML, {pk: mentioned account}, [hashtag names]) of a status body: the markup
+    callbacks link local accounts (and remote ones this server knows) and collect what the
+    text names."""
+    def key(nick: str, host: str | None) -> str:
+        # Remote accounts this server knows are stored as `nick@host` (federation).
+        return nick if host in (None, settings.INSTANCE_DOMAIN) else f"{nick}@{host.lower()}"
+
+    nicknames = {key(nick, host) for nick, host in markup.mentions_in(text)}
     by_nick = {u.nickname: u for u in User.objects.filter(
         nickname__in=nicknames, is_active=True, is_deleted=False)} if nicknames else {}
     linked: dict[Any, User] = {}
     tags: list[str] = []
 
     def mention_url(nick: str, host: str | None) -> str | None:
-        user = by_nick.get(nick) if host in (None, settings.INSTANCE_DOMAIN) else None
+        user = by_nick.get(key(nick, host))
         if user is None:
             return None
         linked[user.pk] = user
@@ -325,6 +329,8 @@ def delete_status(actor: User, status: Status) -> Status:
             # quote's deletion took a public one's count away: only what was counted is.
             Status.objects.filter(pk=locked.quote_id).update(
                 quotes_count=Greatest(F("quotes_count") - 1, 0))
+        for hook in registry.before_delete:
+            hook(locked)
         locked.delete()
     return status
 

@@ -48,9 +48,9 @@ class TestFollowImport:
         assert body["total"] == 6 and body["processed"] == 6
         outcomes = [(i["identifier"], i["outcome"], i["reason"]) for i in body["items"]]
         assert outcomes == [
-            ("known", "done", None),
+            ("known", "done", "followed"),
             ("nobody", "skipped", "account not found"),
-            ("someone@remote.example", "skipped", "remote accounts cannot be imported"),
+            ("someone@remote.example", "skipped", "account not found"),  # no such server
             (client.user.nickname, "skipped", "that is your own account"),
             ("blocker", "skipped", "Could not follow user: blocker blocked you."),
             ("known", "already", None),

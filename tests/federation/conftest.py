@@ -52,3 +52,16 @@ def federating_worker(running_server, data_dir):
         worker.stop()
         celery_app.conf.task_always_eager = eager
         _purge(broker_url)
+
+
+@pytest.fixture
+def peer(settings):
+    """A remote server on the loopback (private networks allowed) serving the ActivityPub
+    documents a test gives it, with one known account, `peer.carol`."""
+    from tests.federation.incoming import Peer, remote_account
+
+    settings.ALLOW_PRIVATE_NETWORKS = True
+    server = Peer()
+    server.carol = remote_account("carol", f"{server.base}/users/carol")
+    yield server
+    server.stop()

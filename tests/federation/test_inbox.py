@@ -203,7 +203,7 @@ class TestProcessFollow:
         send_as_bob(anon, remote_actor, follow_activity(alice))
         _process_all()
         assert not Follow.objects.exists()
-        assert OutgoingActivity.objects.get().payload["type"] == "Reject"
+        assert [a.payload["type"] for a in OutgoingActivity.objects.order_by("created_at")] == ["Block", "Reject"]
 
     def test_undo_follow_unfollows(self, anon, remote_actor):
         alice = UserFactory(nickname="alice")
@@ -254,6 +254,6 @@ class TestDeliver:
         delivery.enqueue(alice, payload, ["https://a.example/inbox"])
         assert Delivery.objects.count() == 1
 
-    def test_backoff_doubles_and_is_capped(self):
-        assert [delivery.backoff_seconds(n) for n in (1, 2, 3)] == [30, 60, 120]
-        assert delivery.backoff_seconds(30) == 6 * 3600
+    def test_backoff_grows_and_is_capped(self):
+        assert [delivery.backoff_seconds(n) for n in (1, 2, 3)] == [60, 180, 540]
+        assert delivery.backoff_seconds(30) == 12 * 3600

@@ -44,7 +44,7 @@ class TestInstanceV1:
         assert meta["features"][:2] == ["pleroma_api", "mastodon_api"]
         assert meta["features"] == features()
         assert meta["account_activation_required"] is False
-        assert meta["federation"]["enabled"] is False
+        assert meta["federation"]["enabled"] is True  # PLEROMA_FEDERATING, on by default
 
     def test_registration_settings_are_reported(self, anon, settings):
         settings.REGISTRATIONS_OPEN = False

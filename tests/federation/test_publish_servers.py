@@ -1,0 +1,155 @@
+"""Two running instances of this server exchanging what their accounts do over real HTTP:
+the first is `running_server` (the test database, its deliveries sent by a real worker),
+the second has its own database and embedded worker; its inbox verifies our signatures
+and stores each activity (reference/federation.md §3.7, §4.1, §5)."""
+
+from __future__ import annotations
+
+import time
+
+import psycopg
+
+from federation.models import Delivery
+from relationships.models import Follow
+from tests.factories import UserFactory
+
+
+def rows(server, sql: str, *params) -> list[tuple]:
+    """Query the second server's database."""
+    url = server.database_url.replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(url, autocommit=True) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def wait_rows(server, sql: str, *params, timeout: float = 60) -> list[tuple]:
+    deadline = time.monotonic() + timeout
+    while True:
+        found = rows(server, sql, *params)
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.3)
+
+
+def received(server, kind: str, timeout: float = 60) -> list[dict]:
+    """Payloads of the activities of `kind` the server's inbox verified and stored."""
+    return [r[0] for r in wait_rows(server, "SELECT payload FROM federation_incomingactivity WHERE type = %s"
+                                    " ORDER BY received_at", kind, timeout=timeout)]
+
+
+def lookup(server, token: str, acct: str) -> dict:
+    response = server.get("/api/v1/accounts/lookup", token, params={"acct": acct})
+    assert response.status_code == 200, server.log()[-3000:]
+    return response.json()
+
+
+class TestFollowAndPostBetweenServers:
+    """POST /api/v1/accounts/:id/follow across servers, then POST /api/v1/statuses"""
+
+    def test_a_remote_follower_receives_posts_and_their_deletion(
+            self, running_server, second_server, federating_worker):
+        UserFactory(nickname="alice")
+        second_server.create_user("bob")
+        alice_token, bob_token = running_server.token("alice"), second_server.token("bob")
+        # bob (second server) follows alice: his Follow reaches alice's inbox, her Accept his
+        alice_there = lookup(second_server, bob_token, f"alice@{running_server.domain}")
+        followed = second_server.post(f"/api/v1/accounts/{alice_there['id']}/follow", bob_token)
+        assert followed.status_code == 200, second_server.log()[-3000:]
+        assert followed.json()["requested"] is True
+        federating_worker.wait_for(lambda: Follow.objects.filter(
+            followed__nickname="alice", follower__domain=second_server.domain, state="accept").exists())
+        assert wait_rows(second_server, "SELECT f.state FROM accounts_follow f JOIN accounts_user u"
+                         " ON u.id = f.follower_id WHERE u.nickname = 'bob' AND f.state = 'accept'"), \
+            second_server.log()[-3000:]
+        # alice posts; the Create reaches the second server, signed by alice
+        posted = running_server.post("/api/v1/statuses", alice_token, data={"status": "hello fediverse"})
+        assert posted.status_code == 200
+        status = posted.json()
+        federating_worker.wait_for(lambda: Delivery.objects.filter(
+            activity__payload__type="Create", state="done").exists())
+        (create,) = received(second_server, "Create")
+        assert create["actor"] == f"{running_server.url}/users/alice"
+        assert create["object"]["id"] == status["uri"]
+        assert create["object"]["content"] == status["content"]
+        assert "https://www.w3.org/ns/activitystreams#Public" in create["to"]
+        # a reply to nobody there, a direct message to nobody there: not sent at all
+        running_server.post("/api/v1/statuses", alice_token, data={"status": "psst", "visibility": "direct"})
+        # the deletion follows the post
+        assert running_server.request("DELETE", f"/api/v1/statuses/{status['id']}", alice_token).status_code == 200
+        (delete,) = received(second_server, "Delete")
+        assert delete["object"]["id"] == status["uri"]
+        assert delete["object"]["type"] == "Tombstone"
+        assert len(received(second_server, "Create", timeout=1)) == 1
+
+
+class TestFollowingARemoteAccount:
+    """POST /api/v1/accounts/:id/follow and /unfollow of an account on the second server"""
+
+    def test_the_follow_is_accepted_by_the_other_server_then_undone(
+            self, running_server, second_server, federating_worker):
+        UserFactory(nickname="alice")
+        second_server.create_user("bob")
+        token = running_server.token("alice")
+        bob = lookup(running_server, token, f"bob@{second_server.domain}")
+        response = running_server.post(f"/api/v1/accounts/{bob['id']}/follow", token)
+        assert response.status_code == 200
+        assert (response.json()["following"], response.json()["requested"]) == (False, True)
+        # the second server accepts (bob is not locked); the Accept makes the follow real here
+        federating_worker.wait_for(lambda: Follow.objects.filter(
+            follower__nickname="alice", state="accept").exists(), timeout=60)
+        relationship = running_server.get("/api/v1/accounts/relationships", token,
+                                          params={"id[]": bob["id"]}).json()[0]
+        assert (relationship["following"], relationship["requested"]) == (True, False)
+        (follow,) = received(second_server, "Follow")
+        assert follow["object"] == f"{second_server.url}/users/bob"
+        assert wait_rows(second_server, "SELECT 1 FROM accounts_follow f JOIN accounts_user u"
+                         " ON u.id = f.followed_id WHERE u.nickname = 'bob' AND f.state = 'accept'")
+        # unfollow: Undo{Follow} ends it there too
+        assert running_server.post(f"/api/v1/accounts/{bob['id']}/unfollow", token).status_code == 200
+        (undo,) = received(second_server, "Undo")
+        assert undo["object"]["id"] == follow["id"]
+        deadline = time.monotonic() + 60
+        while rows(second_server, "SELECT 1 FROM accounts_follow") and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert not rows(second_server, "SELECT 1 FROM accounts_follow"), second_server.log()[-3000:]
+
+
+class TestFollowImportOfRemoteAccounts:
+    """POST /api/pleroma/follow_import with nick@host entries"""
+
+    def test_the_report_says_followed_requested_not_found_and_unreachable(
+            self, running_server, second_server, federating_worker):
+        from tests.e2e.servers import free_port
+
+        UserFactory(nickname="alice")
+        second_server.create_user("bob")
+        second_server.create_user("carol")
+        carol_token = second_server.token("carol")
+        locked = second_server.request("PATCH", "/api/v1/accounts/update_credentials", carol_token,
+                                       data={"locked": "true"})
+        assert locked.status_code == 200
+        token = running_server.token("alice")
+        down = f"dave@127.0.0.1:{free_port()}"  # nothing listens there
+        entries = [f"bob@{second_server.domain}", f"carol@{second_server.domain}",
+                   f"nobody@{second_server.domain}", down]
+        response = running_server.post("/api/pleroma/follow_import", token, data={"list": "\n".join(entries)})
+        assert response.status_code == 200, running_server.log()[-3000:]
+        location = response.headers["Location"]
+
+        def report():
+            body = running_server.get(location, token).json()
+            return body if body["state"] == "done" else None
+
+        body = federating_worker.wait_for(report, timeout=90)
+        outcomes = [(i["identifier"], i["outcome"], i["reason"]) for i in body["items"]]
+        assert outcomes == [
+            (entries[0], "done", "followed"),
+            (entries[1], "done", "requested"),
+            (entries[2], "skipped", "account not found"),
+            (down, "skipped", "server unreachable"),
+        ]
+        # bob's server accepted; carol's request waits for her
+        federating_worker.wait_for(lambda: Follow.objects.filter(
+            follower__nickname="alice", followed__nickname=f"bob@{second_server.domain}", state="accept").exists())
+        assert Follow.objects.get(followed__nickname=f"carol@{second_server.domain}").state == "pending"
+        assert wait_rows(second_server, "SELECT 1 FROM accounts_follow f JOIN accounts_user u"
+                         " ON u.id = f.followed_id WHERE u.nickname = 'carol' AND f.state = 'pending'")
