@@ -201,7 +201,7 @@ def report(results: list, args, load_before: str) -> None:
            "to the followers' inboxes (the posting path does not deliver yet)")
     lines = [f"Worker: celery {args.worker} on the delivery queue; gunicorn {args.web_workers} workers. {how}.",
              f"Machine: {run.machine()}. Load average before/after: {load_before} / {run.load_average()}.", "",
-             "| case | deliveries written | enqueue s | healthy instances done after s | requests received "
+             "| case | deliveries written | post s | healthy instances done after s | requests received "
              "| duplicates | bad signatures | worker CPU ms/delivery | delivery states after |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in results:
