@@ -7,7 +7,7 @@ PORT ?= 8000
 WEB_CONCURRENCY ?= 2
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt 2>/dev/null | sha1sum | cut -c1-12)
 
-.PHONY: run worker streaming test lint bench soak fuzz deps test-deps migrate
+.PHONY: run worker streaming test lint bench soak fuzz deps test-deps migrate delivery-worker bench-federation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ run: migrate
 
 worker: deps
 	$(BIN)/celery -A pleroma_py worker -B -Q default,imports,backups,emoji,mail,inbox,delivery -l info
+
+# Deliveries to other servers mostly wait on the network: threads, many of them, so that
+# instances that never answer cannot hold every slot (docs/performance.md, Federation).
+DELIVERY_CONCURRENCY ?= 64
+delivery-worker: deps
+	$(BIN)/celery -A pleroma_py worker -Q delivery --pool threads --concurrency $(DELIVERY_CONCURRENCY) -l info
 
 # The streaming API alone (production: one or more beside the gunicorn hosts, see README).
 streaming: deps
@@ -64,3 +70,9 @@ bench: deps
 
 soak: deps
 	$(BIN)/python bench/soak.py --duration $${SOAK_SECONDS:-300} --connections 32 $${BENCH_KEEP:+--keep $$BENCH_KEEP}
+
+# Federation benchmarks (docs/performance.md, Federation): the inbox, then the fan-out.
+bench-federation: deps
+	$(BIN)/python bench/federation_inbox.py --out docs/bench-federation-inbox.md
+	$(BIN)/python bench/federation_fanout.py --worker "--pool threads --concurrency $${DELIVERY_CONCURRENCY:-64}" \
+		--out docs/bench-federation-fanout.md

@@ -24,14 +24,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from core import http
-from federation import client
+from federation import client, reachability
 from federation.models import Delivery, Instance, OutgoingActivity
 from mrf import policies
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 11
-BACKOFF_BASE = 60  # seconds before the first retry; tripled each time
 BACKOFF_CAP = 12 * 3600
 # Mastodon retries these; any other 4xx is a refusal that a retry will not change (§5.4).
 RETRIED_STATUSES = (401, 408, 429)
@@ -59,10 +58,20 @@ def _retry_after(headers: dict) -> int | None:
     return min(int(value), BACKOFF_CAP) if value.isdigit() else None
 
 
+class Postponed(TransientDeliveryError):
+    """The inbox's host is marked unreachable for now (federation.reachability): no attempt
+    was made; the delivery comes back in `seconds`."""
+
+    def __init__(self, seconds: int):
+        super().__init__(f"host unreachable, next try in {seconds} s")
+        self.seconds = seconds
+
+
 def backoff_seconds(attempts: int) -> int:
-    """Seconds to wait after the `attempts`-th failed attempt: 1 min tripling, capped at
-    12 h, so that MAX_ATTEMPTS attempts span about 54 hours (Mastodon's ~2-3 days)."""
-    return min(BACKOFF_BASE * 3 ** max(attempts - 1, 0), BACKOFF_CAP)
+    """Seconds to wait after the `attempts`-th failed attempt: PLEROMA_FEDERATION_RETRY_SECONDS
+    (1 min) tripling, capped at 12 h, so that MAX_ATTEMPTS attempts span about 54 hours
+    (Mastodon's ~2-3 days)."""
+    return min(settings.FEDERATION_RETRY_SECONDS * 3 ** max(attempts - 1, 0), BACKOFF_CAP)
 
 
 def retry_window_seconds() -> int:
@@ -162,6 +171,11 @@ def attempt(delivery_id: str) -> int | None:
         return None
     try:
         deliver(row)
+    except Postponed as exc:  # no attempt made: back when the host's mark ends, not counted
+        due = timezone.now() + datetime.timedelta(seconds=exc.seconds)
+        Delivery.objects.filter(pk=row.pk).update(next_attempt_at=due)
+        tasks.deliver.apply_async((str(row.pk),), countdown=exc.seconds)
+        return exc.seconds
     except TransientDeliveryError as exc:
         if row.attempts >= MAX_ATTEMPTS:
             _finish(row, Delivery.State.FAILED)
@@ -185,6 +199,9 @@ def deliver(delivery: Delivery) -> None:
         _record(delivery, delivery.attempts, None, "refused by an instance policy")
         _finish(delivery, Delivery.State.FAILED)
         return
+    reach = reachability.check(delivery.inbox)
+    if reach.wait:
+        raise Postponed(reach.wait)
     actor = delivery.activity.actor
     attempts = delivery.attempts + 1
     host = delivery.host or host_of(delivery.inbox)
@@ -197,7 +214,11 @@ def deliver(delivery: Delivery) -> None:
             _finish(delivery, Delivery.State.FAILED)
             return
         record_failure(host)
+        if exc.status == 502:  # timed out or no connection: spare the host's other deliveries
+            reachability.mark_unreachable(delivery.inbox, backoff_seconds(attempts))
         raise TransientDeliveryError(message) from exc
+    if reach.suspect:
+        reachability.mark_reachable(delivery.inbox)
     _record(delivery, attempts, answer.status, "" if answer.status < 300 else answer.content[:200].decode(
         "utf-8", "replace"))
     if 200 <= answer.status < 300:

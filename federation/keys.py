@@ -25,7 +25,7 @@ def generate_pem_pair() -> tuple[str, str]:
     return public_pem, private_pem
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=1024)
 def load_private_key(pem: str) -> rsa.RSAPrivateKey:
     """The key of a PEM, parsed once per process: parsing checks the key, which costs
     about a tenth of a second, on every signed fetch and delivery otherwise."""

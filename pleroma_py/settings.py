@@ -42,6 +42,8 @@ AUTHORIZED_FETCH = env.bool("PLEROMA_AUTHORIZED_FETCH", default=False)
 # Deliveries to a server that keeps failing: after failures on this many distinct days it
 # is marked unreachable and its deliveries wait for a probe to find it answering again.
 FEDERATION_UNREACHABLE_AFTER_DAYS = env.int("PLEROMA_UNREACHABLE_AFTER_DAYS", default=7)
+# Seconds before the first retry of a failed delivery (each later one waits three times longer).
+FEDERATION_RETRY_SECONDS = env.int("PLEROMA_FEDERATION_RETRY_SECONDS", default=60)
 # Web Push VAPID keys (base64url); unset, a pair is generated once into the database.
 VAPID_PUBLIC_KEY = env.str("PLEROMA_VAPID_PUBLIC_KEY", default="")
 VAPID_PRIVATE_KEY = env.str("PLEROMA_VAPID_PRIVATE_KEY", default="")
