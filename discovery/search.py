@@ -26,11 +26,13 @@ def search_accounts(viewer: User | None, query: str, *, following: bool = False)
     if not term:
         return User.objects.none()
     matches = Q(display_name__istartswith=term)
-    if ours and nickname:
-        matches |= Q(nickname__istartswith=nickname)
+    # local nicknames are `nick`, remote ones `nick@host`: `nick@` alone matches both
+    handle = nickname if ours else term
+    if handle:
+        matches |= Q(nickname__istartswith=handle)
     qs = User.objects.filter(matches, is_active=True, is_deleted=False)
-    by_nickname = [When(nickname__iexact=nickname, then=Value(EXACT)),
-                   When(nickname__istartswith=nickname, then=Value(1.0))] if ours and nickname else []
+    by_nickname = [When(nickname__iexact=handle, then=Value(EXACT)),
+                   When(nickname__istartswith=handle, then=Value(1.0))] if handle else []
     base = Case(*by_nickname, default=Value(0.5), output_field=FloatField())
     if viewer is None:
         return qs.annotate(rank=base).order_by("-rank", "nickname", "id")

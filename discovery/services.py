@@ -30,9 +30,12 @@ def _shown_to(viewer: User | None, qs: QuerySet) -> QuerySet:
     return qs
 
 
-def directory(viewer: User | None, *, order: str = "active") -> QuerySet:
-    """Accounts that chose to be discoverable: recently active first, or newest (`order=new`)."""
+def directory(viewer: User | None, *, order: str = "active", local: bool = False) -> QuerySet:
+    """Accounts that chose to be discoverable: recently active first, or newest (`order=new`);
+    only this server's with `local`."""
     qs = _shown_to(viewer, User.objects.filter(discoverable=True))
+    if local:
+        qs = qs.filter(domain__isnull=True)
     if order == "new":
         return qs.order_by("-created_at", "-id")
     return qs.order_by(F("last_status_at").desc(nulls_last=True), "-id")

@@ -8,6 +8,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from accounts import registry
 from accounts.serializers import AccountSerializer
 from accounts.views import AccountSchema
 from core import markup
@@ -46,16 +47,16 @@ def _window(data: dict, maximum: int) -> slice:
 
 
 class AccountSearchViewSet(ApiViewSet):
-    """GET /api/v1/accounts/search: local accounts by nickname or display name."""
+    """GET /api/v1/accounts/search: accounts by nickname or display name."""
 
     scopes = {"search": ["read:accounts", "read:search"]}
     anonymous_actions = ("search",)
     serializer_class = AccountSerializer
 
-    @extend_schema(summary="Search accounts by nickname or display name prefix (local accounts)",
+    @extend_schema(summary="Search accounts by nickname or display name prefix",
                    parameters=[OpenApiParameter("q", str, required=True), *OFFSET_PARAMETERS,
                                OpenApiParameter("resolve", bool, description=(
-                                   "Accepted; remote lookups come with federation")),
+                                   "Look up a `nick@host` of another server (signed-in callers)")),
                                OpenApiParameter("following", bool, description="Only accounts the caller follows"),
                                OpenApiParameter("with_relationships", bool)],
                    responses={200: AccountListSchema, 400: ERRORS[400]})
@@ -63,6 +64,9 @@ class AccountSearchViewSet(ApiViewSet):
         data = self.validated(SearchAccountsInput, data=request.query_params)
         if data["following"] and self.viewer is None:
             return self.render([])
+        if data["resolve"] and self.viewer is not None and "@" in data["q"].strip().lstrip("@"):
+            # `nick@host` of another server: looked up (WebFinger, signed fetch) when unknown
+            registry.resolve_remote_account(data["q"].strip().lstrip("@"))
         found = search.search_accounts(self.viewer, data["q"], following=data["following"])
         return self.render(list(found[_window(data, ACCOUNTS_MAX)]))
 
@@ -79,8 +83,8 @@ class DirectoryViewSet(ApiViewSet):
         *OFFSET_PARAMETERS], responses={200: AccountListSchema, 400: ERRORS[400]})
     def list(self, request):
         data = self.validated(DirectoryInput, data=request.query_params)
-        # every account is local until federation: `local` changes nothing yet
-        return self.render(list(services.directory(self.viewer, order=data["order"])[_window(data, ACCOUNTS_MAX)]))
+        accounts = services.directory(self.viewer, order=data["order"], local=data["local"])
+        return self.render(list(accounts[_window(data, ACCOUNTS_MAX)]))
 
 
 class SuggestionViewSet(ApiViewSet):

@@ -56,7 +56,8 @@ def _remote_relay(relay_url: str) -> User:
     try:
         return actors.get_or_fetch_by_ap_id(relay_url)
     except actors.ActorError as exc:
-        raise ApiError(f"Could not fetch the relay actor: {exc}", status=502) from exc
+        # what the URL names could not be had: the request cannot succeed as sent (not a 5xx)
+        raise ApiError(f"Could not fetch the relay actor: {exc}", status=422) from exc
 
 
 def follow(relay_url: str) -> Follow:

@@ -84,3 +84,33 @@ class TestSearchAccounts:
             response = client.get("/api/v1/accounts/search", {"q": "ivy", "with_relationships": "true"})
         assert len(response.json()) == size
         assert response.json()[0]["pleroma"]["relationship"]["following"] is True
+
+
+class TestSearchRemoteAccounts:
+    """GET /api/v1/accounts/search with nick@host, and GET /api/v1/directory?local=true"""
+
+    def _remote(self, nickname: str, **extra):
+        return UserFactory(nickname=f"{nickname}@remote.example", domain="remote.example",
+                           remote_ap_id=f"https://remote.example/users/{nickname}", **extra)
+
+    def test_a_known_remote_account_is_found_by_its_handle_and_a_prefix(self, anon):
+        self._remote("bob")
+        UserFactory(nickname="bob")
+        found = anon.get("/api/v1/accounts/search", {"q": "@bob@remote.example"}).json()
+        assert [a["acct"] for a in found] == ["bob@remote.example"]
+        assert [a["acct"] for a in anon.get("/api/v1/accounts/search", {"q": "bob@remote"}).json()] \
+            == ["bob@remote.example"]
+
+    def test_resolve_looks_up_unknown_handles_only_for_signed_in_callers(self, anon, api):
+        # remote.example does not resolve here: the lookup fails and nothing is found, no 500
+        response = api().get("/api/v1/accounts/search", {"q": "nobody@remote.example", "resolve": "true"})
+        assert (response.status_code, response.json()) == (200, [])
+        assert anon.get("/api/v1/accounts/search", {"q": "nobody@remote.example",
+                                                    "resolve": "true"}).json() == []
+
+    def test_the_directory_keeps_remote_accounts_out_with_local(self, anon):
+        self._remote("carol", discoverable=True)
+        UserFactory(nickname="dave", discoverable=True)
+        everyone = {a["acct"] for a in anon.get("/api/v1/directory").json()}
+        assert everyone == {"carol@remote.example", "dave"}
+        assert [a["acct"] for a in anon.get("/api/v1/directory", {"local": "true"}).json()] == ["dave"]
