@@ -320,3 +320,16 @@ class TestEndingRelationships:
         # bob's server knows of the block: following alice again is refused there
         there.call("POST", "bob", f"/api/v1/accounts/{alice_there['id']}/follow", expect=403)
         assert there.relationship("bob", alice_there["id"])["blocked_by"] is True
+
+
+class TestMentionAutocomplete:
+    def test_account_search_resolves_a_handle_of_the_other_server(self, first, second):
+        first.user("alice")
+        second.user("bob")
+        found = first.get("alice", "/api/v1/accounts/search",
+                          params={"q": f"bob@{second.domain}", "resolve": "true"})
+        assert [a["acct"] for a in found] == [f"bob@{second.domain}"]
+        assert found[0]["url"] == f"{second.server.url}/users/bob"
+        # known now: found without resolving, by a prefix too
+        assert [a["acct"] for a in first.get("alice", "/api/v1/accounts/search",
+                                             params={"q": "bob@127.0.0.1"})] == [f"bob@{second.domain}"]

@@ -5,7 +5,6 @@ the peer's."""
 
 from __future__ import annotations
 
-import pytest
 import requests
 
 from accounts.models import User
@@ -494,8 +493,6 @@ class TestPostsToFedify:
         deleted = delete["activity"]["object"]
         assert (deleted["id"] if isinstance(deleted, dict) else deleted) == ours["uri"]
 
-    @pytest.mark.xfail(reason="PUT /api/v1/statuses/:id (editing a status) answers 405: editing is not "
-                              "implemented yet, so no Update{Note} is sent")
     def test_an_edit_of_our_post_reaches_fedify(self, pleroma, fedify):
         _, token = _followed_by(pleroma, fedify)
         ours = _post(pleroma, token, "first")
