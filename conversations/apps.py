@@ -16,6 +16,7 @@ class ConversationsConfig(AppConfig):
                                       apply_direct_conversation_ids)
         for hooks_list, hook in ((registry.before_create, hooks.before_create),
                                  (registry.after_create, hooks.after_create),
+                                 (registry.after_receive, services.file_direct_status),
                                  (account_registry.own_counters, services.unread_count)):
             if hook not in hooks_list:
                 hooks_list.append(hook)

@@ -82,6 +82,10 @@ def merge_into(data: dict, extension: dict | None) -> dict:
 # transaction (conversations files the direct status into its conversation).
 before_create: list[Callable[[object, dict], dict]] = []
 after_create: list[Callable[[object, dict], None]] = []
+# `after_receive(status)`: a status of another server was stored (its mentions written),
+# inside the storing transaction; the feature apps file it as they file local ones
+# (conversations: a direct message into its conversation). Federation calls these.
+after_receive: list[Callable[[object], None]] = []
 
 # Status edit refusals (PUT /api/v1/statuses/:id, statuses.services.editing):
 # `before_update(status, params)` may refuse the edit by raising an ApiError (events:

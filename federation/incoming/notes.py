@@ -38,6 +38,7 @@ from federation.incoming.common import (
 )
 from mrf import policies
 from notifications.services import notify
+from statuses import registry as status_hooks
 from statuses.models import Hashtag, MediaAttachment, Mention, Status, StatusContext, StatusTag
 from statuses.services.posting import counts_as_public
 
@@ -482,6 +483,8 @@ def store_note(incoming: Incoming) -> Status:
     User.objects.filter(pk=author.pk).update(statuses_count=F("statuses_count") + 1,
                                              last_status_at=timezone.now())
     mention_and_notify(status, mentioned_accounts(note, activity), new_status=True)
+    for received in status_hooks.after_receive:
+        received(status)
     return status
 
 

@@ -74,6 +74,15 @@ class TestCreateNote:
         assert api(scopes=["read"]).get(path).status_code == 404
         assert anon.get(path).status_code == 404
 
+    def test_a_direct_note_opens_a_conversation_for_its_local_recipient(self, anon, api, bob):
+        alice = UserFactory(nickname="alice")
+        obj = note(1, to=[alice.ap_id], cc=[],
+                   tag=[{"type": "Mention", "href": alice.ap_id, "name": "@alice"}])
+        deliver(anon, bob, create(obj))
+        conversations = api(scopes=["read"], user=alice).get("/api/v1/conversations").json()
+        assert [(c["last_status"]["uri"], c["unread"]) for c in conversations] == [(obj["id"], True)]
+        assert [a["acct"] for a in conversations[0]["accounts"]] == ["bob@remote.example"]
+
     def test_mentions_of_local_accounts_are_stored_and_notified(self, anon, api, bob):
         alice = UserFactory(nickname="alice")
         obj = note(1, tag=[{"type": "Mention", "href": alice.ap_id, "name": "@alice"},
