@@ -97,6 +97,10 @@ after_favourite: list[Callable[[object, object, object], None]] = []
 after_unfavourite: list[Callable[[object, object, object], None]] = []
 after_reblog: list[Callable[[object], None]] = []
 after_unreblog: list[Callable[[object], None]] = []
+# `after_react(account, status, reaction)`: an EmojiReaction row was created;
+# `after_unreact(account, status, reaction)`: one is being removed (the row still has its id).
+after_react: list[Callable[[object, object, object], None]] = []
+after_unreact: list[Callable[[object, object, object], None]] = []
 
 
 class StatusFilter(NamedTuple):
