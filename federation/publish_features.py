@@ -1,13 +1,18 @@
 """Telling other servers about the Pleroma features local accounts use
-(reference/federation.md §3.12-3.17): emoji reactions so far. Each hook builds the
+(reference/federation.md §3.12-3.17, §4.7): emoji reactions and polls. Each hook builds the
 activity Pleroma sends and hands it to federation.publish, inside the transaction of the
 action, like the hooks of federation.publish.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.utils import timezone
+
 from accounts.models import User
-from federation import publish
+from core import ids
+from core.renderers import format_datetime
+from federation import documents, publish
 
 
 def _emoji_react(account: User, status, reaction) -> tuple[dict, list[str]]:
@@ -49,7 +54,59 @@ def register() -> None:
     hooks = [
         (status_hooks.after_react, reacted),
         (status_hooks.after_unreact, unreacted),
+        (status_hooks.after_vote, voted),
     ]
     for hook_list, function in hooks:
         if function not in hook_list:
             hook_list.append(function)
+
+
+# --- polls -------------------------------------------------------------------------------------
+
+def _status_with_poll(poll):
+    from statuses.models import Status
+
+    return documents.statuses_for_documents(Status.objects.filter(pk=poll.status_id)).get()
+
+
+def question_updated(status) -> dict:
+    """Update{Question} with the poll's current counts (§4.7). No `updated`: receivers
+    take it as new counts, not as an edit of the post (§3.10)."""
+    create = documents.create_activity(status)
+    now = timezone.now()
+    payload = {**create, "id": publish.activity_url("update", status.pk, f"poll-{int(now.timestamp() * 1_000_000)}"),
+               "type": "Update", "published": format_datetime(now)}
+    payload.pop("directMessage", None)
+    return payload
+
+
+def vote_notes(account: User, status, choices: list[int]) -> list[dict]:
+    """A local account's vote on a remote poll: one Create{Note} per chosen option, `name`
+    the option's title, in reply to the Question, addressed to its author only (§4.7)."""
+    from statuses.models import PollVote
+
+    author = status.account.ap_id
+    rows = PollVote.objects.filter(poll=status.poll, account=account, choice__in=choices).order_by("choice")
+    activities = []
+    for row in rows:
+        note = {"id": f"{settings.PLEROMA_URL}/objects/vote-{ids.encode(row.pk)}", "type": "Note",
+                "attributedTo": account.ap_id, "actor": account.ap_id, "to": [author], "cc": [],
+                "name": status.poll.options[row.choice], "inReplyTo": status.uri,
+                "published": format_datetime(row.created_at)}
+        activities.append({"@context": documents.litepub_context(),
+                           "id": publish.activity_url("create", row.pk, "vote"), "type": "Create",
+                           "actor": account.ap_id, "to": [author], "cc": [], "object": note})
+    return activities
+
+
+def voted(account: User, poll, choices: list[int]) -> None:
+    """statuses.registry.after_vote: the vote to a remote poll's author, or the new counts
+    of a local poll to its audience."""
+    status = _status_with_poll(poll)
+    if status.account.is_local:
+        if publish._federated(status):
+            publish.send(status.account, question_updated(status), publish.status_audience(status, shared=True))
+    elif account.is_local and status.visibility != "local":
+        inboxes = publish.audience([status.account], shared=False)
+        for activity in vote_notes(account, status, choices):
+            publish.send(account, activity, inboxes)

@@ -101,6 +101,9 @@ after_unreblog: list[Callable[[object], None]] = []
 # `after_unreact(account, status, reaction)`: one is being removed (the row still has its id).
 after_react: list[Callable[[object, object, object], None]] = []
 after_unreact: list[Callable[[object, object, object], None]] = []
+# `after_vote(account, poll, choices)`: `account`'s vote (option indices) was counted in
+# `poll`, whose row carries the new counts (a local vote, or a remote one received).
+after_vote: list[Callable[[object, object, list[int]], None]] = []
 
 
 class StatusFilter(NamedTuple):

@@ -24,7 +24,6 @@ from federation.incoming.follows import (
     handle_accept_or_reject,
     handle_follow,
 )
-from federation.incoming.notes import handle_create, prepare_create
 from federation.incoming.reactions import (
     handle_announce,
     handle_block,
@@ -34,13 +33,14 @@ from federation.incoming.reactions import (
     prepare_announce,
 )
 from federation.incoming.updates import handle_update, prepare_update
+from federation.incoming.votes import handle_create_or_vote, prepare_create_or_vote
 from federation.models import IncomingActivity
 
 HANDLERS = {"Follow": handle_follow, "Undo": handle_undo, "Accept": handle_accept_or_reject,
-            "Reject": handle_accept_or_reject, "Create": handle_create, "Update": handle_update,
+            "Reject": handle_accept_or_reject, "Create": handle_create_or_vote, "Update": handle_update,
             "Delete": handle_delete, "Like": handle_like_or_reaction, "Announce": handle_announce,
             "Block": handle_block, "EmojiReact": handle_emoji_react}
-PREPARERS = {"Create": prepare_create, "Update": prepare_update, "Announce": prepare_announce}
+PREPARERS = {"Create": prepare_create_or_vote, "Update": prepare_update, "Announce": prepare_announce}
 
 log = logging.getLogger(__name__)
 
