@@ -220,3 +220,45 @@ class TestReactionsBetweenServers:
 
         body = federating_worker.wait_for(heart_gone, timeout=60)
         assert body is not None and body[0]["name"] == "blob@third.example"
+
+
+class TestPollsBetweenServers:
+    """POST /api/v1/polls/:id/votes on a poll of the second server"""
+
+    def test_a_vote_is_counted_there_and_the_new_counts_come_back(
+            self, running_server, second_server, federating_worker):
+        from statuses.models import Poll
+
+        UserFactory(nickname="alice")
+        second_server.create_user("bob")
+        token, bob_token = running_server.token("alice"), second_server.token("bob")
+        follow_remote(running_server, token, f"bob@{second_server.domain}", federating_worker)
+        posted = second_server.post("/api/v1/statuses", bob_token, json={
+            "status": "Tea or coffee?", "poll": {"options": ["Tea", "Coffee"], "expires_in": 3600}})
+        assert posted.status_code == 200, posted.text
+        there = posted.json()
+        poll = federating_worker.wait_for(
+            lambda: Poll.objects.filter(status__ap_id=there["uri"]).first(), timeout=60)
+        assert poll.options == ["Tea", "Coffee"]
+        from core import ids
+
+        voted = running_server.post(f"/api/v1/polls/{ids.encode(poll.pk)}/votes", token,
+                                    json={"choices": [1]})
+        assert voted.status_code == 200, voted.text
+
+        def counted_there():
+            body = second_server.get(f"/api/v1/polls/{there['poll']['id']}", bob_token).json()
+            return body if body["votes_count"] == 1 else None
+
+        body = federating_worker.wait_for(counted_there, timeout=60)
+        assert [o["votes_count"] for o in body["options"]] == [0, 1]
+        # the second server sends Update{Question} to its followers: alice's server
+
+        def counted_here():
+            poll.refresh_from_db()
+            return poll.votes == [0, 1]
+
+        federating_worker.wait_for(counted_here, timeout=60)
+        assert poll.voters_count == 1
+        mine = running_server.get(f"/api/v1/polls/{ids.encode(poll.pk)}", token).json()
+        assert (mine["voted"], mine["own_votes"]) == (True, [1])
