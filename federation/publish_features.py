@@ -1,5 +1,5 @@
 """Telling other servers about the Pleroma features local accounts use
-(reference/federation.md §3.12-3.17, §4.7): emoji reactions and polls. Each hook builds the
+(reference/federation.md §3.12-3.17, §4.7): emoji reactions, polls, moves. Each hook builds the
 activity Pleroma sends and hands it to federation.publish, inside the transaction of the
 action, like the hooks of federation.publish.
 """
@@ -49,9 +49,11 @@ def unreacted(account: User, status, reaction) -> None:
 
 def register() -> None:
     """Listen to what the feature apps announce (FederationConfig.ready)."""
+    from accounts import registry as account_hooks
     from statuses import registry as status_hooks
 
     hooks = [
+        (account_hooks.account_moved, account_moved),
         (status_hooks.after_react, reacted),
         (status_hooks.after_unreact, unreacted),
         (status_hooks.after_vote, voted),
@@ -110,3 +112,30 @@ def voted(account: User, poll, choices: list[int]) -> None:
         inboxes = publish.audience([status.account], shared=False)
         for activity in vote_notes(account, status, choices):
             publish.send(account, activity, inboxes)
+
+
+# --- moves -------------------------------------------------------------------------------------
+
+def move_activity(user: User, target_ap_id: str) -> dict:
+    """Move of a local account to its new one (§3.14), to its followers."""
+    now = timezone.now()
+    return {"@context": documents.litepub_context(),
+            "id": publish.activity_url("move", user.pk, str(int(now.timestamp() * 1_000_000))),
+            "type": "Move", "actor": user.ap_id, "object": user.ap_id, "target": target_ap_id,
+            "to": [publish.followers_url(user)], "published": format_datetime(now)}
+
+
+def account_moved(user: User, target_ap_id: str) -> None:
+    """accounts.registry.account_moved: Move to every remote follower's server; the local
+    followers of an account that moved to another server follow it there (a task: the
+    target may have to be fetched)."""
+    from django.db import transaction
+
+    if not user.is_local or not publish.federating():
+        return
+    publish.send(user, move_activity(user, target_ap_id), publish.follower_inboxes(user))
+    if not target_ap_id.startswith(f"{settings.PLEROMA_URL}/"):
+        from federation import tasks
+
+        user_id = str(user.pk)
+        transaction.on_commit(lambda: tasks.move_followers_elsewhere.delay(user_id, target_ap_id))

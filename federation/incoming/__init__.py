@@ -24,6 +24,7 @@ from federation.incoming.follows import (
     handle_accept_or_reject,
     handle_follow,
 )
+from federation.incoming.moves import handle_move, prepare_move
 from federation.incoming.reactions import (
     handle_announce,
     handle_block,
@@ -39,8 +40,9 @@ from federation.models import IncomingActivity
 HANDLERS = {"Follow": handle_follow, "Undo": handle_undo, "Accept": handle_accept_or_reject,
             "Reject": handle_accept_or_reject, "Create": handle_create_or_vote, "Update": handle_update,
             "Delete": handle_delete, "Like": handle_like_or_reaction, "Announce": handle_announce,
-            "Block": handle_block, "EmojiReact": handle_emoji_react}
-PREPARERS = {"Create": prepare_create_or_vote, "Update": prepare_update, "Announce": prepare_announce}
+            "Block": handle_block, "EmojiReact": handle_emoji_react,
+            "Move": handle_move}
+PREPARERS = {"Create": prepare_create_or_vote, "Update": prepare_update, "Announce": prepare_announce, "Move": prepare_move}
 
 log = logging.getLogger(__name__)
 
