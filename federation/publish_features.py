@@ -1,5 +1,5 @@
 """Telling other servers about the Pleroma features local accounts use
-(reference/federation.md §3.12-3.17, §4.7): emoji reactions, polls, moves. Each hook builds the
+(reference/federation.md §3.12-3.17, §4.7): emoji reactions, polls, moves, reports. Each hook builds the
 activity Pleroma sends and hands it to federation.publish, inside the transaction of the
 action, like the hooks of federation.publish.
 """
@@ -50,9 +50,11 @@ def unreacted(account: User, status, reaction) -> None:
 def register() -> None:
     """Listen to what the feature apps announce (FederationConfig.ready)."""
     from accounts import registry as account_hooks
+    from reports import registry as report_hooks
     from statuses import registry as status_hooks
 
     hooks = [
+        (report_hooks.after_report, report_filed),
         (account_hooks.account_moved, account_moved),
         (status_hooks.after_react, reacted),
         (status_hooks.after_unreact, unreacted),
@@ -117,7 +119,7 @@ def voted(account: User, poll, choices: list[int]) -> None:
 # --- moves -------------------------------------------------------------------------------------
 
 def move_activity(user: User, target_ap_id: str) -> dict:
-    """Move of a local account to its new one (§3.14), to its followers."""
+    """Move of a local account to its new one (§3.13), to its followers."""
     now = timezone.now()
     return {"@context": documents.litepub_context(),
             "id": publish.activity_url("move", user.pk, str(int(now.timestamp() * 1_000_000))),
@@ -139,3 +141,24 @@ def account_moved(user: User, target_ap_id: str) -> None:
 
         user_id = str(user.pk)
         transaction.on_commit(lambda: tasks.move_followers_elsewhere.delay(user_id, target_ap_id))
+
+
+# --- reports -----------------------------------------------------------------------------------
+
+def flag_activity(report, statuses: list) -> dict:
+    """Flag of a forwarded report (§3.14): from the instance actor, so that the reporter is
+    not named; object = the account and the reported statuses, content = the comment."""
+    target = report.target
+    return {"@context": documents.litepub_context(), "id": publish.activity_url("flag", report.pk),
+            "type": "Flag", "actor": documents.instance_actor_id(),
+            "object": [target.ap_id, *[s.uri for s in statuses]], "content": report.comment or "",
+            "to": [], "cc": [target.ap_id], "state": "open", "published": format_datetime(report.created_at)}
+
+
+def report_filed(report, statuses: list) -> None:
+    """reports.registry.after_report: with `forward`, a Flag to the target's server. The
+    outbox row is the reporter's (who caused it); the payload's actor signs it."""
+    target = report.target
+    if not report.forward or target.is_local:
+        return
+    publish.send(report.account, flag_activity(report, statuses), publish.audience([target], shared=True))

@@ -1,4 +1,4 @@
-"""Move received (reference/federation.md §3.14): an account of another server moved to a
+"""Move received (reference/federation.md §3.13): an account of another server moved to a
 new one. The new account is fetched afresh and must list the old one in `alsoKnownAs`;
 then the old one is marked moved, its local followers are told (`move` notifications),
 and those who allow it follow the new account instead (a task)."""

@@ -1,4 +1,4 @@
-"""Account moves across servers (reference/federation.md §3.14): POST
+"""Account moves across servers (reference/federation.md §3.13): POST
 /api/pleroma/move_account sends Move to the followers elsewhere; a received Move whose
 target lists the origin in `alsoKnownAs` moves the local followers who allow it."""
 
