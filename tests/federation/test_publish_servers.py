@@ -262,3 +262,21 @@ class TestPollsBetweenServers:
         assert poll.voters_count == 1
         mine = running_server.get(f"/api/v1/polls/{ids.encode(poll.pk)}", token).json()
         assert (mine["voted"], mine["own_votes"]) == (True, [1])
+
+
+class TestReportsBetweenServers:
+    """POST /api/v1/reports with forward=true about an account of the second server"""
+
+    def test_the_other_server_files_the_flag_as_a_report(self, running_server, second_server, federating_worker):
+        UserFactory(nickname="alice")
+        second_server.create_user("bob")
+        token = running_server.token("alice")
+        bob = lookup(running_server, token, f"bob@{second_server.domain}")
+        response = running_server.post("/api/v1/reports", token, json={
+            "account_id": bob["id"], "comment": "spam from bob", "forward": True})
+        assert response.status_code == 200, response.text
+        (flag,) = received(second_server, "Flag")
+        assert flag["actor"] == f"{running_server.url}/internal/fetch"
+        filed = wait_rows(second_server, "SELECT r.comment FROM reports_report r JOIN accounts_user u"
+                          " ON u.id = r.target_id WHERE u.nickname = 'bob'")
+        assert filed == [("spam from bob",)], second_server.log()[-3000:]
