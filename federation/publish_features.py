@@ -1,5 +1,5 @@
 """Telling other servers about the Pleroma features local accounts use
-(reference/federation.md §3.12-3.17, §4.7): emoji reactions, polls, moves, reports. Each hook builds the
+(reference/federation.md §3.12-3.17, §4.7): emoji reactions, polls, moves, reports, pins. Each hook builds the
 activity Pleroma sends and hands it to federation.publish, inside the transaction of the
 action, like the hooks of federation.publish.
 """
@@ -59,6 +59,8 @@ def register() -> None:
         (status_hooks.after_react, reacted),
         (status_hooks.after_unreact, unreacted),
         (status_hooks.after_vote, voted),
+        (status_hooks.after_pin, pinned),
+        (status_hooks.after_unpin, unpinned),
     ]
     for hook_list, function in hooks:
         if function not in hook_list:
@@ -162,3 +164,32 @@ def report_filed(report, statuses: list) -> None:
     if not report.forward or target.is_local:
         return
     publish.send(report.account, flag_activity(report, statuses), publish.audience([target], shared=True))
+
+
+# --- featured (pinned) statuses ----------------------------------------------------------------
+
+def featured_url(user: User) -> str:
+    return f"{user.ap_id}/collections/featured"
+
+
+def _featured_change(kind: str, status) -> None:
+    """Add / Remove of a pinned status to the author's featured collection (§3.15)."""
+    if not publish._federated(status) or status.visibility not in publish.PUBLIC_VISIBILITIES:
+        return
+    author = status.account
+    now = timezone.now()
+    payload = {"@context": documents.litepub_context(),
+               "id": publish.activity_url(kind.lower(), status.pk, str(int(now.timestamp() * 1_000_000))),
+               "type": kind, "actor": author.ap_id, "object": status.uri, "target": featured_url(author),
+               "to": [publish.PUBLIC], "cc": [publish.followers_url(author)]}
+    publish.send(author, payload, publish.follower_inboxes(author))
+
+
+def pinned(status) -> None:
+    """statuses.registry.after_pin: Add to the featured collection."""
+    _featured_change("Add", status)
+
+
+def unpinned(status) -> None:
+    """statuses.registry.after_unpin: Remove from the featured collection."""
+    _featured_change("Remove", status)

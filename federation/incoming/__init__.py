@@ -18,6 +18,7 @@ from django.utils import timezone
 from federation import actors
 from federation.incoming.common import Ignored, Rejected
 from federation.incoming.deletes import handle_delete
+from federation.incoming.featured import handle_add, handle_remove, prepare_featured
 from federation.incoming.flags import handle_flag
 from federation.incoming.follows import (
     answer_follow,
@@ -42,8 +43,10 @@ HANDLERS = {"Follow": handle_follow, "Undo": handle_undo, "Accept": handle_accep
             "Reject": handle_accept_or_reject, "Create": handle_create_or_vote, "Update": handle_update,
             "Delete": handle_delete, "Like": handle_like_or_reaction, "Announce": handle_announce,
             "Block": handle_block, "EmojiReact": handle_emoji_react,
-            "Move": handle_move, "Flag": handle_flag}
-PREPARERS = {"Create": prepare_create_or_vote, "Update": prepare_update, "Announce": prepare_announce, "Move": prepare_move}
+            "Move": handle_move, "Flag": handle_flag,
+            "Add": handle_add, "Remove": handle_remove}
+PREPARERS = {"Create": prepare_create_or_vote, "Update": prepare_update, "Announce": prepare_announce, "Move": prepare_move,
+             "Add": prepare_featured, "Remove": prepare_featured}
 
 log = logging.getLogger(__name__)
 
