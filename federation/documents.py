@@ -203,7 +203,8 @@ def note_object(status) -> dict:
     if status.language:
         note["contentMap"] = {status.language: status.content}
     if status.quote_id:
-        note["quoteUrl"] = note["quoteUri"] = status.quote.uri
+        # Pleroma's field, Fedibird's and Misskey's (§4.5): each reader knows one of them
+        note["quoteUrl"] = note["quoteUri"] = note["_misskey_quote"] = status.quote.uri
     if status.edited_at:
         note["updated"] = format_datetime(status.edited_at)
     poll = _poll_of(status)
