@@ -116,3 +116,5 @@ def move_account(user: User, target_account: str) -> None:
             notify(follower, user, "move", target=target)
         if target is not None:
             transaction.on_commit(lambda: tasks.move_followers.delay(str(user.pk), str(target.pk)))
+        for hook in registry.account_moved:
+            hook(user, target_ap_id)

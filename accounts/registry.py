@@ -34,6 +34,11 @@ account_data_removers: list[Callable] = []
 # Update{Person} to the account's followers elsewhere.
 profile_updated: list[Callable] = []
 
+# Functions (user, target AP id) -> None called inside the transaction of move_account,
+# after the account was marked moved: federation sends Move to its followers elsewhere and
+# moves its local followers to a target of another server.
+account_moved: list[Callable] = []
+
 # Functions value -> User | None finding an account of another server by `nick@host` or
 # actor URL (fetching it when needed); federation registers one.
 account_resolvers: list[Callable] = []

@@ -12,13 +12,14 @@ class FederationConfig(AppConfig):
 
         from accounts import registry
         from accounts.models import User
-        from federation import incoming, publish, resolver
+        from federation import incoming, publish, publish_features, resolver
         from relationships import registry as relationship_hooks
 
         registry.account_resolvers.append(resolver.resolve_account)
         registry.account_finders.append(resolver.find_account)
         relationship_hooks.follow_request_answered.append(incoming.follow_request_answered)
         publish.register()
+        publish_features.register()
 
         def account_created(sender, instance, created, raw=False, **kwargs):
             """A new local account gets its keypair from a task once the row is committed

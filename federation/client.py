@@ -65,7 +65,9 @@ def fetch_object(url: str) -> dict:
 
 
 def signed_post(url: str, payload: dict, user) -> http.Fetched:
-    """POST an activity to an inbox, signed by `user` (the activity's actor)."""
+    """POST an activity to an inbox, signed by `user` (the activity's actor), or by the
+    instance actor for the activities it sends (a forwarded report's Flag)."""
     body = orjson.dumps(payload)
+    signer = instance_signer() if payload.get("actor") == documents.instance_actor_id() else user_signer(user)
     return http.post(url, body, headers={"Content-Type": documents.ACTIVITY_JSON, "Accept": AP_ACCEPT},
-                     timeout=TIMEOUT, sign=user_signer(user))
+                     timeout=TIMEOUT, sign=signer)

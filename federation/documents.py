@@ -161,7 +161,7 @@ def addressing(status, mentioned: list[str]) -> tuple[list[str], list[str]]:
 
 def statuses_for_documents(queryset):
     """What note_object reads, loaded for a whole page in a fixed number of queries."""
-    return queryset.select_related("account", "in_reply_to", "quote", "reblog_of__account").prefetch_related(
+    return queryset.select_related("account", "in_reply_to", "quote", "reblog_of__account", "poll").prefetch_related(
         "mentions__account", "media_attachments", "status_tags__hashtag")
 
 
@@ -204,10 +204,38 @@ def note_object(status) -> dict:
     if status.language:
         note["contentMap"] = {status.language: status.content}
     if status.quote_id:
-        note["quoteUrl"] = note["quoteUri"] = status.quote.uri
+        # Pleroma's field, Fedibird's and Misskey's (§4.5): each reader knows one of them
+        note["quoteUrl"] = note["quoteUri"] = note["_misskey_quote"] = status.quote.uri
     if status.edited_at:
         note["updated"] = format_datetime(status.edited_at)
+    poll = _poll_of(status)
+    if poll is not None:
+        note.update(question_fields(poll))
     return note
+
+
+def _poll_of(status):
+    from statuses.models import Poll
+
+    try:
+        return status.poll
+    except Poll.DoesNotExist:
+        return None
+
+
+def question_fields(poll) -> dict:
+    """What makes a status with a poll a Question (§4.7): its options with their counts
+    under `oneOf` (single choice) or `anyOf` (multiple), `endTime`, `closed` once ended,
+    and `votersCount`."""
+    options = [{"type": "Note", "name": name, "replies": {"type": "Collection", "totalItems": count}}
+               for name, count in zip(poll.options, poll.votes, strict=False)]
+    fields = {"type": "Question", "anyOf" if poll.multiple else "oneOf": options,
+              "votersCount": poll.voters_count}
+    if poll.expires_at is not None:
+        fields["endTime"] = format_datetime(poll.expires_at)
+    if poll.closed_at is not None or poll.is_expired():
+        fields["closed"] = format_datetime(poll.closed_at or poll.expires_at)
+    return fields
 
 
 def create_activity(status) -> dict:

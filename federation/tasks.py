@@ -71,3 +71,20 @@ def resume_instance(host: str) -> int:
     from federation import delivery
 
     return delivery.resume(host)
+
+
+@shared_task(queue="default", acks_late=True, max_retries=5, autoretry_for=TRANSIENT, retry_backoff=True)
+def move_followers_elsewhere(origin_id: str, target_ap_id: str) -> None:
+    """The local followers of a moved account (local or remote) who allow it follow its new
+    account on another server, fetched when unknown; safe to rerun (moved ones are done)."""
+    from accounts import registry
+    from federation import actors
+
+    origin = User.objects.filter(pk=origin_id).first()
+    if origin is None or origin.moved_to != target_ap_id:
+        return
+    try:
+        target = actors.get_or_fetch_by_ap_id(target_ap_id)
+    except actors.ActorError:
+        return  # the new account can not be had: the followers stay
+    registry.get_relationships().move_followers(origin, target)

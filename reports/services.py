@@ -74,8 +74,8 @@ def create_report(reporter: User, *, account_id: str, status_ids: list[str] = ()
                   category: str | None = None, rule_ids: list = (), forward: bool = False) -> Report:
     """File a report and notify the moderators (`admin.report`, the report attached).
 
-    Citing rules makes it a `violation` report, as in Mastodon. `forward` is kept; with
-    federation it will send the report to the target's server (every target is local now).
+    Citing rules makes it a `violation` report, as in Mastodon. With `forward`, a report on
+    an account of another server is sent there (reports.registry.after_report).
     """
     comment = comment or ""
     if len(comment) > COMMENT_MAX:
@@ -88,16 +88,36 @@ def create_report(reporter: User, *, account_id: str, status_ids: list[str] = ()
     elif category == Report.Category.VIOLATION:
         raise Unprocessable("Validation failed: A violation report needs rule_ids")
     with transaction.atomic():
-        report = Report.objects.create(account=reporter, target=target, comment=comment,
-                                       category=category or Report.Category.OTHER, forward=bool(forward))
-        report.statuses.set(statuses)
-        report.rules.set(rules)
-        moderators = [u for u in staff() if u.pk != reporter.pk]
-        notifications = Notification.objects.bulk_create([
-            Notification(user=u, account=reporter, type=NOTIFICATION_TYPE) for u in moderators])
-        ReportNotification.objects.bulk_create([
-            ReportNotification(notification=n, report=report) for n in notifications])
+        report = _file(reporter, target, statuses, comment=comment, category=category or Report.Category.OTHER,
+                       rules=rules, forward=bool(forward))
+        from reports import registry
+
+        for hook in registry.after_report:
+            hook(report, statuses)
     return report
+
+
+def _file(reporter: User, target: User, statuses: list[Status], *, comment: str, category: str,
+          rules: list[Rule], forward: bool) -> Report:
+    """Store a report and tell the moderators (`admin.report`, the report attached)."""
+    report = Report.objects.create(account=reporter, target=target, comment=comment, category=category,
+                                   forward=forward)
+    report.statuses.set(statuses)
+    report.rules.set(rules)
+    moderators = [u for u in staff() if u.pk != reporter.pk]
+    notifications = Notification.objects.bulk_create([
+        Notification(user=u, account=reporter, type=NOTIFICATION_TYPE) for u in moderators])
+    ReportNotification.objects.bulk_create([
+        ReportNotification(notification=n, report=report) for n in notifications])
+    return report
+
+
+def receive_report(reporter: User, target: User, statuses: list[Status], comment: str) -> Report:
+    """A report another server forwarded (a Flag) about a local account: filed for the
+    moderators like a local one; the statuses are the target's."""
+    with transaction.atomic():
+        return _file(reporter, target, [s for s in statuses if s.account_id == target.pk],
+                     comment=(comment or "")[:COMMENT_MAX], category=Report.Category.OTHER, rules=[], forward=False)
 
 
 def get_report(report_id: str) -> Report:

@@ -110,6 +110,17 @@ after_favourite: list[Callable[[object, object, object], None]] = []
 after_unfavourite: list[Callable[[object, object, object], None]] = []
 after_reblog: list[Callable[[object], None]] = []
 after_unreblog: list[Callable[[object], None]] = []
+# `after_react(account, status, reaction)`: an EmojiReaction row was created;
+# `after_unreact(account, status, reaction)`: one is being removed (the row still has its id).
+after_react: list[Callable[[object, object, object], None]] = []
+after_unreact: list[Callable[[object, object, object], None]] = []
+# `after_vote(account, poll, choices)`: `account`'s vote (option indices) was counted in
+# `poll`, whose row carries the new counts (a local vote, or a remote one received).
+after_vote: list[Callable[[object, object, list[int]], None]] = []
+# `after_pin(status)` / `after_unpin(status)`: a status was pinned to / unpinned from its
+# author's profile (the featured collection).
+after_pin: list[Callable[[object], None]] = []
+after_unpin: list[Callable[[object], None]] = []
 
 
 class StatusFilter(NamedTuple):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from core.exceptions import ApiError
 from core.media import media_base_url
 from emoji import registry, unicode
+from statuses import registry as status_hooks
 from statuses.models import EmojiReaction
 
 CUSTOM = re.compile(r"^:([A-Za-z0-9_-]+)(?:@(.+))?:$")
@@ -78,6 +79,8 @@ def react(user, status, raw: str) -> EmojiReaction:
         if created:
             notify(status.account, user, NOTIFICATION_TYPE, status=status,
                    emoji=notification_emoji(parsed.name, url), emoji_url=url)
+            for hook in status_hooks.after_react:
+                hook(user, status, reaction)
     return reaction
 
 
@@ -98,6 +101,8 @@ def unreact(user, status, raw: str) -> None:
         Notification.objects.filter(
             user_id=status.account_id, account=user, type=NOTIFICATION_TYPE, status=status,
             emoji=notification_emoji(reaction.emoji, reaction.emoji_url)).delete()
+        for hook in status_hooks.after_unreact:
+            hook(user, status, reaction)
         reaction.delete()
 
 

@@ -18,13 +18,15 @@ from django.utils import timezone
 from federation import actors
 from federation.incoming.common import Ignored, Rejected
 from federation.incoming.deletes import handle_delete
+from federation.incoming.featured import handle_add, handle_remove, prepare_featured
+from federation.incoming.flags import handle_flag
 from federation.incoming.follows import (
     answer_follow,
     follow_request_answered,
     handle_accept_or_reject,
     handle_follow,
 )
-from federation.incoming.notes import handle_create, prepare_create
+from federation.incoming.moves import handle_move, prepare_move
 from federation.incoming.reactions import (
     handle_announce,
     handle_block,
@@ -34,14 +36,18 @@ from federation.incoming.reactions import (
     prepare_announce,
 )
 from federation.incoming.updates import handle_update, prepare_update
+from federation.incoming.votes import handle_create_or_vote, prepare_create_or_vote
 from federation.models import IncomingActivity
 from mrf import policies
 
 HANDLERS = {"Follow": handle_follow, "Undo": handle_undo, "Accept": handle_accept_or_reject,
-            "Reject": handle_accept_or_reject, "Create": handle_create, "Update": handle_update,
+            "Reject": handle_accept_or_reject, "Create": handle_create_or_vote, "Update": handle_update,
             "Delete": handle_delete, "Like": handle_like_or_reaction, "Announce": handle_announce,
-            "Block": handle_block, "EmojiReact": handle_emoji_react}
-PREPARERS = {"Create": prepare_create, "Update": prepare_update, "Announce": prepare_announce}
+            "Block": handle_block, "EmojiReact": handle_emoji_react,
+            "Move": handle_move, "Flag": handle_flag,
+            "Add": handle_add, "Remove": handle_remove}
+PREPARERS = {"Create": prepare_create_or_vote, "Update": prepare_update, "Announce": prepare_announce, "Move": prepare_move,
+             "Add": prepare_featured, "Remove": prepare_featured}
 
 log = logging.getLogger(__name__)
 

@@ -126,6 +126,8 @@ def pin(account: User, status: Status) -> Status:
             raise BadRequest("You have already pinned the maximum number of statuses")
         status.pinned_at = timezone.now()
         Status.objects.filter(pk=status.pk).update(pinned_at=status.pinned_at)
+        for hook in registry.after_pin:
+            hook(status)
     return status
 
 
@@ -133,8 +135,12 @@ def unpin(account: User, status: Status) -> Status:
     """Unpin one's own status; a no-op for statuses that are not pinned."""
     if status.account_id != account.pk:
         raise Unprocessable("Someone else's status cannot be unpinned")
-    Status.objects.filter(pk=status.pk).update(pinned_at=None)
-    status.pinned_at = None
+    with transaction.atomic():
+        unpinned = Status.objects.filter(pk=status.pk, pinned_at__isnull=False).update(pinned_at=None)
+        status.pinned_at = None
+        if unpinned:
+            for hook in registry.after_unpin:
+                hook(status)
     return status
 
 

@@ -146,7 +146,41 @@ def vote(account: User, poll: Poll, choices: Any) -> Poll:
         locked.votes = votes
         locked.voters_count += 1
         locked.save(update_fields=["votes", "voters_count"])  # drops the status's rendered entry
+        _announce_vote(account, locked, chosen)
     return locked
+
+
+def _announce_vote(account: User, poll: Poll, choices: list[int]) -> None:
+    from statuses import registry
+
+    for hook in registry.after_vote:
+        hook(account, poll, choices)
+
+
+def count_remote_vote(account: User, poll: Poll, option_name: str) -> bool:
+    """A remote account's vote for one option, named by its title (reference/federation.md
+    §4.7: one Create{Note} per chosen option). Counted once; False when refused: the
+    author's own, a closed poll, an unknown option, a second option of a single-choice
+    poll, or a repeat."""
+    with transaction.atomic():
+        locked = Poll.objects.select_for_update().select_related("status").filter(pk=poll.pk).first()
+        if locked is None or locked.status.account_id == account.pk:
+            return False
+        if locked.is_expired() or locked.closed_at is not None or option_name not in locked.options:
+            return False
+        choice = locked.options.index(option_name)
+        earlier = set(PollVote.objects.filter(poll=locked, account=account).values_list("choice", flat=True))
+        if choice in earlier or (earlier and not locked.multiple):
+            return False
+        PollVote.objects.create(poll=locked, account=account, choice=choice)
+        votes = list(locked.votes)
+        votes[choice] += 1
+        locked.votes = votes
+        if not earlier:
+            locked.voters_count += 1
+        locked.save(update_fields=["votes", "voters_count"])  # drops the status's rendered entry
+        _announce_vote(account, locked, [choice])
+    return True
 
 
 def close_poll(poll_id) -> bool:

@@ -153,3 +153,130 @@ class TestFollowImportOfRemoteAccounts:
         assert Follow.objects.get(followed__nickname=f"carol@{second_server.domain}").state == "pending"
         assert wait_rows(second_server, "SELECT 1 FROM accounts_follow f JOIN accounts_user u"
                          " ON u.id = f.followed_id WHERE u.nickname = 'carol' AND f.state = 'pending'")
+
+
+def follow_remote(running_server, token: str, acct: str, federating_worker) -> dict:
+    """The local account of `token` follows `acct` on the second server; waits for its Accept."""
+    account = lookup(running_server, token, acct)
+    assert running_server.post(f"/api/v1/accounts/{account['id']}/follow", token).status_code == 200
+    federating_worker.wait_for(lambda: Follow.objects.filter(
+        followed__nickname=acct, state="accept").exists(), timeout=60)
+    return account
+
+
+class TestReactionsBetweenServers:
+    """PUT/DELETE /api/v1/pleroma/statuses/:id/reactions/:emoji on a status of the second server"""
+
+    def test_the_other_server_shows_the_reactions_and_their_removal(
+            self, running_server, second_server, federating_worker):
+        from statuses.models import EmojiReaction, Status
+
+        UserFactory(nickname="alice")
+        second_server.create_user("bob")
+        token, bob_token = running_server.token("alice"), second_server.token("bob")
+        acct = f"bob@{second_server.domain}"
+        follow_remote(running_server, token, acct, federating_worker)
+        posted = second_server.post("/api/v1/statuses", bob_token, data={"status": "react to this"})
+        assert posted.status_code == 200
+        there = posted.json()
+        local = federating_worker.wait_for(
+            lambda: Status.objects.filter(ap_id=there["uri"]).first(), timeout=60)
+        assert local is not None, second_server.log()[-3000:]
+        # a custom emoji of a third server, already on the status here (reference §4.1)
+        EmojiReaction.objects.create(account=UserFactory(nickname="zed@third.example", domain="third.example",
+                                                         email=None),
+                                     status=local, emoji="blob", emoji_url="https://third.example/blob.png")
+        from core import ids
+
+        base = f"/api/v1/pleroma/statuses/{ids.encode(local.pk)}/reactions"
+        assert running_server.request("PUT", f"{base}/%E2%9D%A4", token).status_code == 200
+        assert running_server.request("PUT", f"{base}/:blob@third.example:", token).status_code == 200
+        reacts = received(second_server, "EmojiReact")
+        deadline = time.monotonic() + 60
+        while len(reacts) < 2 and time.monotonic() < deadline:
+            reacts = received(second_server, "EmojiReact")
+        assert sorted(r["content"] for r in reacts) == [":blob:", "❤️"]
+
+        def reactions_there():
+            body = second_server.get(f"/api/v1/pleroma/statuses/{there['id']}/reactions", bob_token).json()
+            return body if len(body) == 2 else None
+
+        body = federating_worker.wait_for(reactions_there, timeout=60)
+        assert body is not None, second_server.log()[-3000:]
+        assert [(r["name"], r["url"], r["count"]) for r in body] == [
+            ("❤️", None, 1), ("blob@third.example", "https://third.example/blob.png", 1)]
+        assert body[0]["accounts"][0]["acct"] == f"alice@{running_server.domain}"
+        notifications = second_server.get("/api/v1/notifications", bob_token).json()
+        assert sorted(n["emoji"] for n in notifications if n["type"] == "pleroma:emoji_reaction") == [
+            ":blob:", "❤️"]
+        # alice takes the heart back: Undo{EmojiReact}
+        assert running_server.request("DELETE", f"{base}/%E2%9D%A4", token).status_code == 200
+        (undo,) = received(second_server, "Undo")
+        assert undo["object"]["type"] == "EmojiReact"
+
+        def heart_gone():
+            body = second_server.get(f"/api/v1/pleroma/statuses/{there['id']}/reactions", bob_token).json()
+            return body if len(body) == 1 else None
+
+        body = federating_worker.wait_for(heart_gone, timeout=60)
+        assert body is not None and body[0]["name"] == "blob@third.example"
+
+
+class TestPollsBetweenServers:
+    """POST /api/v1/polls/:id/votes on a poll of the second server"""
+
+    def test_a_vote_is_counted_there_and_the_new_counts_come_back(
+            self, running_server, second_server, federating_worker):
+        from statuses.models import Poll
+
+        UserFactory(nickname="alice")
+        second_server.create_user("bob")
+        token, bob_token = running_server.token("alice"), second_server.token("bob")
+        follow_remote(running_server, token, f"bob@{second_server.domain}", federating_worker)
+        posted = second_server.post("/api/v1/statuses", bob_token, json={
+            "status": "Tea or coffee?", "poll": {"options": ["Tea", "Coffee"], "expires_in": 3600}})
+        assert posted.status_code == 200, posted.text
+        there = posted.json()
+        poll = federating_worker.wait_for(
+            lambda: Poll.objects.filter(status__ap_id=there["uri"]).first(), timeout=60)
+        assert poll.options == ["Tea", "Coffee"]
+        from core import ids
+
+        voted = running_server.post(f"/api/v1/polls/{ids.encode(poll.pk)}/votes", token,
+                                    json={"choices": [1]})
+        assert voted.status_code == 200, voted.text
+
+        def counted_there():
+            body = second_server.get(f"/api/v1/polls/{there['poll']['id']}", bob_token).json()
+            return body if body["votes_count"] == 1 else None
+
+        body = federating_worker.wait_for(counted_there, timeout=60)
+        assert [o["votes_count"] for o in body["options"]] == [0, 1]
+        # the second server sends Update{Question} to its followers: alice's server
+
+        def counted_here():
+            poll.refresh_from_db()
+            return poll.votes == [0, 1]
+
+        federating_worker.wait_for(counted_here, timeout=60)
+        assert poll.voters_count == 1
+        mine = running_server.get(f"/api/v1/polls/{ids.encode(poll.pk)}", token).json()
+        assert (mine["voted"], mine["own_votes"]) == (True, [1])
+
+
+class TestReportsBetweenServers:
+    """POST /api/v1/reports with forward=true about an account of the second server"""
+
+    def test_the_other_server_files_the_flag_as_a_report(self, running_server, second_server, federating_worker):
+        UserFactory(nickname="alice")
+        second_server.create_user("bob")
+        token = running_server.token("alice")
+        bob = lookup(running_server, token, f"bob@{second_server.domain}")
+        response = running_server.post("/api/v1/reports", token, json={
+            "account_id": bob["id"], "comment": "spam from bob", "forward": True})
+        assert response.status_code == 200, response.text
+        (flag,) = received(second_server, "Flag")
+        assert flag["actor"] == f"{running_server.url}/internal/fetch"
+        filed = wait_rows(second_server, "SELECT r.comment FROM reports_report r JOIN accounts_user u"
+                          " ON u.id = r.target_id WHERE u.nickname = 'bob'")
+        assert filed == [("spam from bob",)], second_server.log()[-3000:]
