@@ -12,6 +12,7 @@ from federation import actors
 from federation.incoming import notes
 from federation.incoming.common import Ignored, Rejected, object_id, same_host
 from statuses.models import MediaAttachment, Status
+from statuses.services import editing
 
 ACTOR_TYPES = actors.ACTOR_TYPES
 
@@ -57,20 +58,9 @@ def handle_update(activity: dict, remote: User, prepared=None) -> None:
             raise
 
 
-def _history_keeping_editor():
-    """statuses.services.editing.apply_remote_edit, which keeps the replaced version in
-    the status's history, where the statuses app has it; None where it does not."""
-    try:
-        from statuses.services import editing
-    except ImportError:
-        return None
-    return getattr(editing, "apply_remote_edit", None)
-
-
 def edit_note(status: Status, note: dict, activity: dict | None) -> None:
     """Apply a remote edit when it is newer (§3.10: without a newer `updated`, nothing of
-    the content changes): through the statuses app's history-keeping edit where there is
-    one, else in place."""
+    the content changes), keeping the replaced version in the status's history."""
     from core import markup
 
     updated = notes.updated_at(note)
@@ -86,32 +76,15 @@ def edit_note(status: Status, note: dict, activity: dict | None) -> None:
     edited_at = min(updated, timezone.now())
     mentioned = notes.mentioned_accounts(note, activity)
     language = notes.language_of(note, activity, note.get("content"))
-    apply_remote_edit = _history_keeping_editor()
-    if apply_remote_edit is not None:
-        media = [MediaAttachment(account_id=status.account_id, file="", **fields)
-                 for fields in notes.attachments_of(note)]
-        apply_remote_edit(status, content=content, spoiler_text=markup.strip_tags(summary),
-                          sensitive=note.get("sensitive") is True, media=media, edited_at=edited_at,
-                          hashtags=notes.hashtags_of(note), mentions=[u for u in mentioned if u.is_local],
-                          source=markup.strip_tags(content))
-        notes.mention_and_notify(status, [u for u in mentioned if not u.is_local])
-        extra = {"emojis": notes.emojis_of(note), **({"language": language} if language else {})}
-        Status.objects.filter(pk=status.pk).update(**extra)  # drops the rendered entry too
-        return
-    status.content = content
-    status.content_source = markup.strip_tags(content)
-    status.spoiler_text = markup.strip_tags(summary)
-    status.sensitive = note.get("sensitive") is True
-    status.emojis = notes.emojis_of(note)
-    status.edited_at = edited_at
-    if language:
-        status.language = language
-    notes.store_tags(status, notes.hashtags_of(note))
-    notes.store_media(status, notes.attachments_of(note))
-    notes.mention_and_notify(status, mentioned)
-    # saved last: saving drops the status's rendered entry, after its tags and media changed
-    status.save(update_fields=["content", "content_source", "spoiler_text", "sensitive", "emojis",
-                               "edited_at", "language"])
+    media = [MediaAttachment(account_id=status.account_id, file="", **fields)
+             for fields in notes.attachments_of(note)]
+    editing.apply_remote_edit(status, content=content, spoiler_text=markup.strip_tags(summary),
+                              sensitive=note.get("sensitive") is True, media=media, edited_at=edited_at,
+                              hashtags=notes.hashtags_of(note), mentions=[u for u in mentioned if u.is_local],
+                              source=markup.strip_tags(content))
+    notes.mention_and_notify(status, [u for u in mentioned if not u.is_local])
+    extra = {"emojis": notes.emojis_of(note), **({"language": language} if language else {})}
+    Status.objects.filter(pk=status.pk).update(**extra)  # drops the rendered entry too
 
 
 def update_profile(document: dict, remote: User) -> None:
