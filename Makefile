@@ -29,8 +29,12 @@ migrate: deps
 run: migrate
 	$(BIN)/python scripts/run.py --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY)
 
+# WORKER_QUEUES picks the queues (e.g. inbox on its own hosts); WORKER_BEAT= (empty) leaves the
+# periodic scheduler out: run it on exactly one worker host.
+WORKER_QUEUES ?= default,imports,backups,emoji,mail,inbox,delivery
+WORKER_BEAT ?= -B
 worker: deps
-	$(BIN)/celery -A pleroma_py worker -B -Q default,imports,backups,emoji,mail,inbox,delivery -l info
+	$(BIN)/celery -A pleroma_py worker $(WORKER_BEAT) -Q $(WORKER_QUEUES) -l info
 
 # Deliveries to other servers mostly wait on the network: threads, many of them, so that
 # instances that never answer cannot hold every slot (docs/performance.md, Federation).
