@@ -58,8 +58,10 @@ def render_account(user: User, viewer=None, relationship: dict | None = None,
         followers_count = 0
     if not own and user.hide_follows and user.hide_follows_count:
         following_count = 0
-    avatar = user.remote_avatar or image_url(user.avatar, DEFAULT_AVATAR)
-    header = user.remote_header or image_url(user.header, DEFAULT_BANNER)
+    # A remote account's own image fields hold our copies of its images once cached;
+    # until then (or when the copy was refused) the origin's URL is hotlinked.
+    avatar = image_url(user.avatar, None) or user.remote_avatar or image_url(None, DEFAULT_AVATAR)
+    header = image_url(user.header, None) or user.remote_header or image_url(None, DEFAULT_BANNER)
     pleroma = {
         "ap_id": user.ap_id,
         "also_known_as": list(user.also_known_as),
@@ -108,7 +110,8 @@ def render_account(user: User, viewer=None, relationship: dict | None = None,
         "avatar_static": avatar,
         "header": header,
         "header_static": header,
-        "emojis": [],
+        "emojis": [{"shortcode": code, "url": url, "static_url": url, "visible_in_picker": False}
+                   for code, url in (user.emojis or {}).items()],
         "fields": [render_field(f) for f in user.fields],
         "followers_count": followers_count,
         "following_count": following_count,

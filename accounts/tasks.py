@@ -53,3 +53,22 @@ def send_confirmation_email(user_id: str) -> None:
     user = User.objects.filter(pk=user_id).first()
     if user is not None:
         security.send_confirmation_email(user)
+
+
+REMOTE_IMAGE_RETRIES = 5
+
+
+@shared_task(bind=True, queue="default", acks_late=True, max_retries=REMOTE_IMAGE_RETRIES,
+             autoretry_for=TRANSIENT, retry_backoff=True)
+def cache_remote_account_images(self, user_id: str) -> list[str]:
+    """Copy a remote account's avatar and header here; safe to run twice. An unreachable
+    server is tried again with backoff, then the images stay hotlinked."""
+    from accounts import remote_images
+    from core import remote_media
+
+    try:
+        return remote_images.cache_account_images(user_id)
+    except remote_media.Unavailable as exc:
+        if self.request.retries >= REMOTE_IMAGE_RETRIES:
+            return []
+        raise self.retry(exc=exc, countdown=60 * 3 ** self.request.retries) from exc

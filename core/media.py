@@ -25,6 +25,30 @@ INERT_TYPES = frozenset({
 })
 UPLOAD_CSP = "default-src 'none'; sandbox"
 
+# Leading bytes of the common audio/video containers (the only non-images we label).
+SIGNATURES: list[tuple[int, bytes, str]] = [
+    (4, b"ftypqt", "video/quicktime"),
+    (4, b"ftypM4A", "audio/mp4"),
+    (4, b"ftyp", "video/mp4"),
+    (0, b"\x1aE\xdf\xa3", "video/webm"),
+    (0, b"OggS", "audio/ogg"),
+    (0, b"ID3", "audio/mpeg"),
+    (0, b"fLaC", "audio/flac"),
+    (0, b"%PDF-", "application/pdf"),
+]
+
+
+def sniff_container(data: bytes) -> str | None:
+    """The MIME type of an audio/video container (or PDF) from its first bytes alone."""
+    for offset, magic, mime in SIGNATURES:
+        if data[offset:offset + len(magic)] == magic:
+            return mime
+    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+        return "audio/wav"
+    if data[:2] in (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"):
+        return "audio/mpeg"
+    return None
+
 
 def media_type(content_type: str) -> str:
     return content_type.split(";", 1)[0].strip().lower()

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts import remote_images
 from accounts.models import User
 from federation import documents, keys, signatures
 from federation.client import FetchError, fetch_object
@@ -128,6 +129,7 @@ def actor_fields(document: dict, actor_id: str) -> dict:
               for item in (document.get("attachment") or []) if isinstance(item, dict)
               and item.get("type") == "PropertyValue"][:20]
     from core import markup
+    from federation.incoming.notes import emojis_of
 
     return {
         "nickname": f"{username}@{domain}",
@@ -148,6 +150,7 @@ def actor_fields(document: dict, actor_id: str) -> dict:
         "also_known_as": [str(a) for a in aliases if isinstance(a, str)],
         "moved_to": _string(document.get("movedTo")),
         "fields": fields,
+        "emojis": emojis_of(document),  # the Emoji tags of the name, bio and fields
         "last_fetched_at": timezone.now(),
     }
 
@@ -192,8 +195,10 @@ def store_actor(actor_id: str, fields: dict) -> User:
             except IntegrityError:  # stored meanwhile by a concurrent fetch
                 user = User.objects.select_for_update().get(remote_ap_id=actor_id)
                 _update(user, fields)
+            remote_images.schedule_caching(user)
             return user
         _update(user, fields)
+        remote_images.schedule_caching(user)
         return user
 
 
@@ -201,6 +206,7 @@ def _update(user: User, fields: dict) -> None:
     changed = [name for name, value in fields.items() if getattr(user, name) != value]
     for name in changed:
         setattr(user, name, fields[name])
+    changed += remote_images.forget_outdated_copies(user, changed)  # a new avatar or header
     if changed:
         user.save(update_fields=changed)
 

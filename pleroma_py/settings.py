@@ -58,6 +58,13 @@ BANNER_UPLOAD_LIMIT = env.int("PLEROMA_BANNER_UPLOAD_LIMIT", default=4_000_000)
 BACKGROUND_UPLOAD_LIMIT = env.int("PLEROMA_BACKGROUND_UPLOAD_LIMIT", default=4_000_000)
 # Images with more pixels are refused before they are decoded (Mastodon's limit: 7680x4320).
 IMAGE_MAX_PIXELS = env.int("PLEROMA_IMAGE_MAX_PIXELS", default=33_177_600)
+# Remote media (attachments of received posts, remote avatars and headers) copied here by a
+# task and served from /media/ like uploads; off, or until the copy is made, it is hotlinked.
+REMOTE_MEDIA_CACHE = env.bool("PLEROMA_REMOTE_MEDIA_CACHE", default=True)
+REMOTE_MEDIA_MAX_BYTES = env.int("PLEROMA_REMOTE_MEDIA_MAX_BYTES", default=40_000_000)
+REMOTE_MEDIA_TIMEOUT = env.float("PLEROMA_REMOTE_MEDIA_TIMEOUT", default=30.0)
+# Copies older than this many days are deleted by the beat (the hotlink comes back); 0 keeps them.
+REMOTE_MEDIA_RETENTION_DAYS = env.int("PLEROMA_REMOTE_MEDIA_RETENTION_DAYS", default=0)
 # Where uploads and emoji files are linked from: another origin keeps anything served there
 # away from the instance's cookies (it must serve this instance's /media/ and /emoji/).
 MEDIA_BASE_URL = env.str("PLEROMA_MEDIA_BASE_URL", default="").rstrip("/")  # empty: PLEROMA_URL
@@ -366,6 +373,8 @@ CELERY_BEAT_SCHEDULE = {
                                        "schedule": 60},
     "close-due-polls": {"task": "statuses.tasks.close_due_polls", "schedule": 60},
     "prune-cards": {"task": "cards.tasks.prune_cards", "schedule": 24 * 3600},
+    # Copies of remote media past PLEROMA_REMOTE_MEDIA_RETENTION_DAYS (nothing when 0).
+    "purge-remote-media": {"task": "statuses.tasks.purge_remote_media", "schedule": 6 * 3600},
     # Federation: re-queue overdue deliveries, probe unreachable servers.
     "sweep-deliveries": {"task": "federation.tasks.sweep_deliveries", "schedule": 300},
     "probe-unreachable-instances": {"task": "federation.tasks.probe_unreachable_instances", "schedule": 600},

@@ -44,12 +44,13 @@ def plain_text(html: str) -> str:
 
 
 def render_media(media: MediaAttachment) -> dict:
-    """The MediaAttachment entity; remote media is hotlinked (reference/federation.md §7)."""
-    if media.remote_url:
-        url = preview = media.remote_url
-    else:
-        url = absolute(media.file.url) if media.file else None
+    """The MediaAttachment entity. Remote media is shown from our copy once a task made it
+    (`remote_url` keeps the origin's), hotlinked before that or when the copy was refused."""
+    if media.file:
+        url = absolute(media.file.url)
         preview = absolute(media.preview.url) if media.preview else url
+    else:
+        url = preview = media.remote_url or None
     data = {
         "id": ids.encode(media.pk),
         "type": media.type,

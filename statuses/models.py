@@ -138,7 +138,8 @@ class StatusTag(models.Model):
 
 
 class MediaAttachment(models.Model):
-    """An uploaded file; attached to at most one status."""
+    """An uploaded file, or the media of a remote status (hotlinked, or copied here once cached);
+    attached to at most one status."""
 
     class Type(models.TextChoices):
         IMAGE = "image"
@@ -160,12 +161,25 @@ class MediaAttachment(models.Model):
     focus = models.CharField(max_length=32, blank=True, default="")
     meta = models.JSONField(default=dict, blank=True)
     blurhash = models.CharField(max_length=100, null=True, blank=True)
-    remote_url = models.CharField(max_length=2000, blank=True, default="")  # hotlinked remote media
+    class CacheState(models.TextChoices):
+        """Where a remote attachment's copy stands (statuses.services.remote_media)."""
+
+        NONE = "", "not copied (a local upload, or caching off)"
+        PENDING = "pending"
+        CACHED = "cached"
+        FAILED = "failed"  # refused for good (too large, not media, 4xx): stays hotlinked
+        PURGED = "purged"  # the copy was deleted after the retention period: hotlinked again
+
+    remote_url = models.CharField(max_length=2000, blank=True, default="")  # the origin's URL
+    cache_state = models.CharField(max_length=8, choices=CacheState.choices, blank=True, default="")
+    cached_at = models.DateTimeField(null=True, blank=True)
     position = models.IntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        indexes = [models.Index(fields=["status", "position"])]
+        indexes = [models.Index(fields=["status", "position"]),
+                   models.Index(fields=["cached_at"], name="media_cached_at",
+                                condition=models.Q(cached_at__isnull=False))]
 
 
 class Favourite(models.Model):

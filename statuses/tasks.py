@@ -55,3 +55,41 @@ def publish_due_scheduled_statuses() -> int:
 def close_due_polls() -> int:
     """Safety net (beat): close the expired polls whose task was lost."""
     return sum(polls.close_poll(pk) for pk in polls.due_polls())
+
+
+REMOTE_MEDIA_RETRIES = 5
+
+
+@shared_task(bind=True, acks_late=True, max_retries=REMOTE_MEDIA_RETRIES, autoretry_for=(OperationalError,),
+             retry_backoff=True)
+def cache_remote_media(self, media_id: str) -> str:
+    """Copy one remote attachment to our media path; safe to run twice. A remote server that
+    cannot be reached is tried again with backoff (1, 3, 9, 27, 81 minutes), then given up:
+    the attachment stays hotlinked, as it does when the file is refused."""
+    from core import remote_media as fetching
+    from statuses.services import remote_media
+
+    try:
+        return remote_media.cache_attachment(media_id)
+    except fetching.Unavailable as exc:
+        if self.request.retries >= REMOTE_MEDIA_RETRIES:
+            remote_media.mark_failed(media_id)
+            return "failed"
+        raise self.retry(exc=exc, countdown=60 * 3 ** self.request.retries) from exc
+
+
+@shared_task(acks_late=True)
+def purge_remote_media() -> int:
+    """Beat: delete copies of remote media older than PLEROMA_REMOTE_MEDIA_RETENTION_DAYS
+    (nothing when it is 0); they are hotlinked again."""
+    import datetime
+
+    from django.conf import settings
+
+    from accounts import remote_images
+    from statuses.services import remote_media
+
+    if settings.REMOTE_MEDIA_RETENTION_DAYS <= 0:
+        return 0
+    age = datetime.timedelta(days=settings.REMOTE_MEDIA_RETENTION_DAYS)
+    return remote_media.purge_cached_media(age) + remote_images.purge_cached_images(age)

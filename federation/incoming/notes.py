@@ -1,6 +1,6 @@
 """Notes received (reference/federation.md §3.6, §3.9, §4.1-4.6, §4.10): Create{Note} (and
 Article/Page, kept as notes) becomes a remote Status with its mentions, hashtags, custom
-emoji, hotlinked media, reply thread and quote.
+emoji, media (hotlinked until a task copies it here), reply thread and quote.
 
 Everything fetched (an object given by id, missing reply parents up to
 PLEROMA_FEDERATION_MAX_REPLY_DEPTH of them, their authors) is fetched first, outside the
@@ -40,6 +40,7 @@ from mrf import policies
 from notifications.services import notify
 from statuses import registry as status_hooks
 from statuses.models import Hashtag, MediaAttachment, Mention, Status, StatusContext, StatusTag
+from statuses.services import remote_media
 from statuses.services.posting import counts_as_public
 
 NOTE_TYPES = ("Note", "Article", "Page", "Question")
@@ -417,14 +418,17 @@ def store_tags(status: Status, names: list[str], *, replace: bool = True) -> Non
 
 
 def store_media(status: Status, attachments: list[dict], *, replace: bool = True) -> None:
-    """The status's remote media, replacing what it had (`replace`, an edit)."""
+    """The status's remote media, replacing what it had (`replace`, an edit); each is
+    hotlinked until the task copying it here has run (statuses.services.remote_media)."""
     if replace:
         MediaAttachment.objects.filter(status=status).delete()
     if not attachments:
         return
-    MediaAttachment.objects.bulk_create([
-        MediaAttachment(account_id=status.account_id, status=status, file="", position=position, **fields)
+    created = MediaAttachment.objects.bulk_create([
+        MediaAttachment(account_id=status.account_id, status=status, file="", position=position,
+                        cache_state=remote_media.initial_state(), **fields)
         for position, fields in enumerate(attachments)])
+    remote_media.schedule_caching(m.pk for m in created)
 
 
 def mention_and_notify(status: Status, accounts: list[User], *, new_status: bool = False) -> None:

@@ -12,7 +12,7 @@ from federation import actors
 from federation.incoming import notes
 from federation.incoming.common import Ignored, Rejected, object_id, same_host
 from statuses.models import MediaAttachment, Status
-from statuses.services import editing
+from statuses.services import editing, remote_media
 
 ACTOR_TYPES = actors.ACTOR_TYPES
 
@@ -76,12 +76,13 @@ def edit_note(status: Status, note: dict, activity: dict | None) -> None:
     edited_at = min(updated, timezone.now())
     mentioned = notes.mentioned_accounts(note, activity)
     language = notes.language_of(note, activity, note.get("content"))
-    media = [MediaAttachment(account_id=status.account_id, file="", **fields)
-             for fields in notes.attachments_of(note)]
+    media = [MediaAttachment(account_id=status.account_id, file="", cache_state=remote_media.initial_state(),
+                             **fields) for fields in notes.attachments_of(note)]
     editing.apply_remote_edit(status, content=content, spoiler_text=markup.strip_tags(summary),
                               sensitive=note.get("sensitive") is True, media=media, edited_at=edited_at,
                               hashtags=notes.hashtags_of(note), mentions=[u for u in mentioned if u.is_local],
                               source=markup.strip_tags(content))
+    remote_media.schedule_caching(m.pk for m in media if not m._state.adding)  # saved: the edit applied
     notes.mention_and_notify(status, [u for u in mentioned if not u.is_local])
     extra = {"emojis": notes.emojis_of(note), **({"language": language} if language else {})}
     Status.objects.filter(pk=status.pk).update(**extra)  # drops the rendered entry too

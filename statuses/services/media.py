@@ -13,6 +13,7 @@ from django.db import transaction
 from accounts.models import User
 from core import images
 from core.exceptions import ApiError, NotFound, Unprocessable
+from core.media import sniff_container
 from statuses.models import MediaAttachment
 
 # Alt text and attachments per post, as advertised (`description_limit`, `max_media_attachments`).
@@ -21,17 +22,6 @@ MAX_MEDIA_ATTACHMENTS = 1000
 
 IMAGE_EXTENSIONS = {"png", "jpg", "jpeg", "gif", "webp", "bmp", "tif", "tiff", "ico", "avif",
                     "heic", "heif", "apng", "jfif", "svg"}
-# Leading bytes of the common audio/video containers (the only non-images we label).
-SIGNATURES: list[tuple[int, bytes, str]] = [
-    (4, b"ftypqt", "video/quicktime"),
-    (4, b"ftypM4A", "audio/mp4"),
-    (4, b"ftyp", "video/mp4"),
-    (0, b"\x1aE\xdf\xa3", "video/webm"),
-    (0, b"OggS", "audio/ogg"),
-    (0, b"ID3", "audio/mpeg"),
-    (0, b"fLaC", "audio/flac"),
-    (0, b"%PDF-", "application/pdf"),
-]
 
 
 def _extension(name: str) -> str:
@@ -40,13 +30,9 @@ def _extension(name: str) -> str:
 
 def sniff(data: bytes, name: str) -> str:
     """The MIME type of a non-image file from its first bytes, else from its name."""
-    for offset, magic, mime in SIGNATURES:
-        if data[offset:offset + len(magic)] == magic:
-            return mime
-    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
-        return "audio/wav"
-    if data[:2] in (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"):
-        return "audio/mpeg"
+    found = sniff_container(data)
+    if found:
+        return found
     guessed, _ = mimetypes.guess_type(name or "")
     if guessed and not guessed.startswith("image/") and not guessed.startswith("text/html"):
         return guessed
