@@ -86,7 +86,7 @@ def cache_account_images(user_id) -> list[str]:
 def purge_cached_images(older_than: datetime.timedelta) -> int:
     """Delete the copies of remote avatars and headers made more than `older_than` ago; the
     accounts link to the origin again. Returns how many images were purged."""
-    cutoff = f"{timezone.now() - older_than:{STAMP}}"
+    cutoff = f"{timezone.now() - older_than:{STAMP}}~"  # "~" sorts after "-": the cutoff second included
     purged = 0
     for kind in KINDS:
         prefix = PREFIX[kind]

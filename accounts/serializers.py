@@ -111,7 +111,7 @@ def render_account(user: User, viewer=None, relationship: dict | None = None,
         "header": header,
         "header_static": header,
         "emojis": [{"shortcode": code, "url": url, "static_url": url, "visible_in_picker": False}
-                   for code, url in (user.emojis or {}).items()],
+                   for code, url in sorted((user.emojis or {}).items())],
         "fields": [render_field(f) for f in user.fields],
         "followers_count": followers_count,
         "following_count": following_count,
