@@ -16,8 +16,10 @@ class StatusesConfig(AppConfig):
         from statuses import registry
         from statuses.models import EmojiReaction, MediaAttachment, Poll, Status
         from statuses.poll_entity import apply_polls, load_polls, poll_rows
+        from statuses.services import remote_media
 
         registry.register(load_polls)
+        registry.before_delete.append(remote_media.drop_copies)
         registry.register_viewer_part("poll", poll_rows, apply_polls)
         forget_on_change(Poll, "s", lambda poll: poll.status_id)
         forget_on_change(Status, "s", lambda status: status.pk)

@@ -122,3 +122,15 @@ def purge_cached_media(older_than: datetime.timedelta) -> int:
             transaction.on_commit(lambda names=names: _delete_files(names))
         purged += 1
     return purged
+
+
+def drop_copies(status) -> None:
+    """A status being deleted takes our copies of its media with it (the files go after
+    commit; the rows, detached by the deletion, link to the origin again)."""
+    rows = list(MediaAttachment.objects.select_for_update().filter(status=status, cache_state=State.CACHED))
+    for media in rows:
+        names = [media.file.name, media.preview.name]
+        media.file, media.preview = "", ""
+        media.cache_state, media.cached_at = State.PURGED, None
+        media.save(update_fields=["file", "preview", "cache_state", "cached_at"])
+        transaction.on_commit(lambda names=names: _delete_files(names))

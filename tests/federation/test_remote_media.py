@@ -283,6 +283,20 @@ class TestPurge:
         assert tasks.purge_remote_media() == 1
         assert shown_media(api, status)[0]["url"] == url
 
+    def test_a_deleted_remote_post_takes_its_copies_with_it(self, anon, bob, origin,
+                                                            django_capture_on_commit_callbacks):
+        url = origin.serve("/m/cat.png", png(), "image/png")
+        status = receive(anon, bob, django_capture_on_commit_callbacks, 1, image(url))
+        row = MediaAttachment.objects.get(status=status)
+        names = [row.file.name, row.preview.name]
+        assert all(default_storage.exists(name) for name in names)
+        with django_capture_on_commit_callbacks(execute=True):
+            deliver(anon, bob, {"id": "https://remote.example/activities/delete/1", "type": "Delete",
+                                "actor": REMOTE, "to": [], "object": status.ap_id})
+        assert not Status.objects.filter(pk=status.pk).exists()
+        assert not any(default_storage.exists(name) for name in names)
+        assert MediaAttachment.objects.get(pk=row.pk).cache_state == "purged"
+
     def test_a_negative_age_is_refused(self, db):
         from django.core.management.base import CommandError
 
