@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import images, remote_media
+from core.exceptions import ApiError
 from statuses.models import MediaAttachment
 
 State = MediaAttachment.CacheState
@@ -74,10 +75,14 @@ def cache_attachment(media_id) -> str:
     media.file.save(f"remote-{token}.{found.extension}", ContentFile(data), save=False)
     if found.image is not None:
         meta["original"] = _dimensions(found.image.width, found.image.height)
-        preview = images.thumbnail(data)
-        small = images.inspect(preview)
-        meta["small"] = _dimensions(small.width, small.height)
-        media.preview.save(f"remote-{token}-small.{small.extension}", ContentFile(preview), save=False)
+        try:
+            preview = images.thumbnail(data)
+            small = images.inspect(preview)
+        except (ApiError, OSError, ValueError):
+            small = None  # an image Pillow verified but cannot scale: shown without a preview
+        if small is not None:
+            meta["small"] = _dimensions(small.width, small.height)
+            media.preview.save(f"remote-{token}-small.{small.extension}", ContentFile(preview), save=False)
     written = [name for name in (media.file.name, media.preview.name) if name]
     with transaction.atomic():
         locked = MediaAttachment.objects.select_for_update().filter(pk=media.pk).first()
