@@ -131,13 +131,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     followers_address = models.CharField(max_length=2000, blank=True, default="")
     public_key_id = models.CharField(max_length=2000, blank=True, default="")
     public_key_pem = models.TextField(blank=True, default="")
-    # The origin's image URLs; `avatar`/`header` of a remote account hold our copies of them
-    # once cached (statuses.services.remote_media), and are empty while they are hotlinked.
-    remote_avatar = models.CharField(max_length=2000, blank=True, default="")
+    remote_avatar = models.CharField(max_length=2000, blank=True, default="")  # hotlinked URLs
     remote_header = models.CharField(max_length=2000, blank=True, default="")
-    # Custom emoji of the display name, bio and fields: {shortcode: image URL} (actor Emoji tags).
-    emojis = models.JSONField(default=dict, blank=True)
     last_fetched_at = models.DateTimeField(null=True, blank=True)
+    # Custom emoji of the display name, bio and fields: {shortcode: image URL} (actor Emoji tags).
+    # (The `avatar`/`header` of a remote account hold our copies of remote_avatar/remote_header
+    # once a task made them, accounts.remote_images; empty, those URLs are hotlinked.)
+    emojis = models.JSONField(default=dict, blank=True)
 
     USERNAME_FIELD = "nickname"
     EMAIL_FIELD = "email"

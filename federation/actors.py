@@ -102,6 +102,8 @@ def _same_host(a: str, b: str) -> bool:
 
 def actor_fields(document: dict, actor_id: str) -> dict:
     """The User fields an actor document sets; ActorError when it is not a usable actor."""
+    from federation.incoming.notes import emojis_of  # (notes imports this module)
+
     if document.get("id") != actor_id:
         raise ActorError("the actor document names another id")
     kind = document.get("type")
@@ -129,7 +131,6 @@ def actor_fields(document: dict, actor_id: str) -> dict:
               for item in (document.get("attachment") or []) if isinstance(item, dict)
               and item.get("type") == "PropertyValue"][:20]
     from core import markup
-    from federation.incoming.notes import emojis_of
 
     return {
         "nickname": f"{username}@{domain}",

@@ -1,6 +1,6 @@
 """Notes received (reference/federation.md §3.6, §3.9, §4.1-4.6, §4.10): Create{Note} (and
 Article/Page, kept as notes) becomes a remote Status with its mentions, hashtags, custom
-emoji, media (hotlinked until a task copies it here), reply thread and quote.
+emoji, hotlinked media, reply thread and quote.
 
 Everything fetched (an object given by id, missing reply parents up to
 PLEROMA_FEDERATION_MAX_REPLY_DEPTH of them, their authors) is fetched first, outside the
