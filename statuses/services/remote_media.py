@@ -50,6 +50,7 @@ def _dimensions(width: int, height: int) -> dict:
 
 
 def mark_failed(media_id) -> None:
+    """Give up copying a pending attachment: it stays hotlinked and is not fetched again."""
     MediaAttachment.objects.filter(pk=media_id, cache_state=State.PENDING).update(cache_state=State.FAILED)
 
 
