@@ -78,7 +78,8 @@ soak: deps
 	$(BIN)/python bench/soak.py --duration $${SOAK_SECONDS:-300} --connections 32 $${BENCH_KEEP:+--keep $$BENCH_KEEP}
 
 # Federation benchmarks (docs/performance.md, Federation): the inbox, then the fan-out.
+# FEDBENCH_WORKERS: the inbox / delivery worker processes compared (default 1,2).
 bench-federation: deps
-	$(BIN)/python bench/federation_inbox.py --out docs/bench-federation-inbox.md
+	$(BIN)/python bench/federation_inbox.py --workers $${FEDBENCH_WORKERS:-1,2} --out docs/bench-federation-inbox.md
 	$(BIN)/python bench/federation_fanout.py --worker "--pool threads --concurrency $${DELIVERY_CONCURRENCY:-64}" \
-		--out docs/bench-federation-fanout.md
+		--workers $${FEDBENCH_WORKERS:-1,2} --out docs/bench-federation-fanout.md
