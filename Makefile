@@ -30,17 +30,19 @@ run: migrate
 	$(BIN)/python scripts/run.py --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY)
 
 # WORKER_QUEUES picks the queues (e.g. inbox on its own hosts); WORKER_BEAT= (empty) leaves the
-# periodic scheduler out: run it on exactly one worker host.
+# periodic scheduler out: run it on exactly one worker host. WORKER_ARGS adds celery worker
+# options (e.g. "-n inbox1@%h --concurrency 4"; a distinct -n for each worker on one host).
 WORKER_QUEUES ?= default,imports,backups,emoji,mail,inbox,delivery
 WORKER_BEAT ?= -B
+WORKER_ARGS ?=
 worker: deps
-	$(BIN)/celery -A pleroma_py worker $(WORKER_BEAT) -Q $(WORKER_QUEUES) -l info
+	$(BIN)/celery -A pleroma_py worker $(WORKER_BEAT) -Q $(WORKER_QUEUES) -l info $(WORKER_ARGS)
 
 # Deliveries to other servers mostly wait on the network: threads, many of them, so that
 # instances that never answer cannot hold every slot (docs/performance.md, Federation).
 DELIVERY_CONCURRENCY ?= 64
 delivery-worker: deps
-	$(BIN)/celery -A pleroma_py worker -Q delivery --pool threads --concurrency $(DELIVERY_CONCURRENCY) -l info
+	$(BIN)/celery -A pleroma_py worker -Q delivery --pool threads --concurrency $(DELIVERY_CONCURRENCY) -l info $(WORKER_ARGS)
 
 # The streaming API alone (production: one or more beside the gunicorn hosts, see README).
 streaming: deps
@@ -76,7 +78,8 @@ soak: deps
 	$(BIN)/python bench/soak.py --duration $${SOAK_SECONDS:-300} --connections 32 $${BENCH_KEEP:+--keep $$BENCH_KEEP}
 
 # Federation benchmarks (docs/performance.md, Federation): the inbox, then the fan-out.
+# FEDBENCH_WORKERS: the inbox / delivery worker processes compared (default 1,2).
 bench-federation: deps
-	$(BIN)/python bench/federation_inbox.py --out docs/bench-federation-inbox.md
+	$(BIN)/python bench/federation_inbox.py --workers $${FEDBENCH_WORKERS:-1,2} --out docs/bench-federation-inbox.md
 	$(BIN)/python bench/federation_fanout.py --worker "--pool threads --concurrency $${DELIVERY_CONCURRENCY:-64}" \
-		--out docs/bench-federation-fanout.md
+		--workers $${FEDBENCH_WORKERS:-1,2} --out docs/bench-federation-fanout.md

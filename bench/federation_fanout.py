@@ -1,8 +1,9 @@
 """Fan-out benchmark: one post of a local account delivered to remote followers' instances.
 
-    .venv/bin/python bench/federation_fanout.py --out docs/bench-federation-fanout.md
+    .venv/bin/python bench/federation_fanout.py --workers 1,2 --out docs/bench-federation-fanout.md
 
-Starts PostgreSQL, Redis, gunicorn, a Celery worker and the simulated instances of
+Starts PostgreSQL, Redis, gunicorn, `--workers` Celery workers on the `delivery` queue (and
+one on the other queues, as README's scaling section runs them) and the simulated instances of
 bench/federation_peers.py (one aiohttp process listening on one loopback port per
 instance; every inbox checks the Digest and the RSA signature with the author's public
 key, and records when each request arrived). Cases:
@@ -13,7 +14,12 @@ key, and records when each request arrived). Cases:
 2. 10,000 followers on 500 instances, one post, all instances up; then the same with 10%
    of the instances taking the request and never answering: when do the healthy 90%
    have the post, with and without the dead ones? Then a second post while the same
-   instances are still dead (they are marked unreachable by then).
+   instances are still dead (they are marked unreachable by then). With `--workers 1,2`
+   the all-up post is made once per count of delivery workers, the rest with the last.
+
+Each row reports the followers, the requests the instances received (and duplicates), the
+delivery workers' CPU per request received, and the report ends with what the dead
+instances cost the healthy ones (the same post, all up against 10% never answering).
 
 The post is made with POST /api/v1/statuses. When that path does not write deliveries (no
 outgoing activity appears for the new status), the benchmark calls
@@ -132,22 +138,26 @@ def wait_received(stack: Stack, ports: list[int], timeout: float) -> dict:
 
 
 def fan_out(stack: Stack, token: str, nickname: str, ports: list[int], dead: list[int], label: str,
-            timeout: float, verify_keys: dict) -> dict:
+            timeout: float, verify_keys: dict, workers: list[str], followers: int) -> dict:
     stack.peers_reset(dead, verify_keys)
     healthy = [p for p in ports if p not in set(dead)]
-    cpu_before = stack.cpu("worker")
+    cpu_before = stack.cpu(*workers)
     text = f"{label} {time.time_ns()}"
     posted = post_status(stack, token, nickname, text)
     stats = wait_received(stack, healthy, timeout)
-    cpu = stack.cpu("worker") - cpu_before
+    cpu = stack.cpu(*workers) - cpu_before
     seconds = (stats["last_wanted"] - posted["started"]) if stats["last_wanted"] else None
     states = stack.python(STATES, text)
     result = {"label": label, "instances": len(ports), "dead": len(dead), **posted,
+              "followers": followers, "delivery_workers": len(workers),
               "healthy_seconds": seconds, "complete": stats["complete"], "requests": stats["requests"],
               "bad_signatures": stats["bad_signatures"], "duplicates": stats["requests"] - stats["instances"],
               "worker_cpu_ms_per_delivery": cpu / max(stats["requests"], 1) * 1000, "states": states}
     print(json.dumps(result), flush=True)
     return result
+
+
+REST_QUEUES = "default,imports,backups,emoji,mail,inbox"
 
 
 def main() -> None:
@@ -157,12 +167,16 @@ def main() -> None:
     parser.add_argument("--dead-share", type=float, default=0.10)
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--worker", default="--pool prefork --concurrency 2",
-                        help="arguments of the delivery worker (pool, concurrency)")
+                        help="arguments of each delivery worker (pool, concurrency)")
+    parser.add_argument("--workers", default="1",
+                        help="delivery worker processes; with a list (1,2) the all-up large post is "
+                             "measured with each count, the other cases with the last")
     parser.add_argument("--timeout", type=float, default=900, help="longest wait for one case")
     parser.add_argument("--out", default="-")
     args = parser.parse_args()
     small_followers, small_instances = (int(x) for x in args.small.split("/"))
     large_followers, large_instances = (int(x) for x in args.large.split("/"))
+    rounds = [int(n) for n in args.workers.split(",")]
 
     actor_public, _ = generate_pem_pair()
     stack = Stack(web_workers=args.web_workers, worker_args=args.worker.split())
@@ -175,20 +189,29 @@ def main() -> None:
         large = stack.python(SEED, "bob", str(large_followers), json.dumps(ports))
         verify_keys = {small["key_id"]: small["public_pem"], large["key_id"]: large["public_pem"]}
         stack.start_web()
-        stack.start_worker("default,delivery")
+        # The pools of README's scaling section: deliveries on their own worker(s), the rest apart.
+        stack.start_worker(REST_QUEUES, "rest", ["--pool", "prefork", "--concurrency", "1"])
         load_before = run.load_average()
-        results.append(fan_out(stack, small["token"], "alice", small_ports, [],
-                               f"{small_followers} followers on {small_instances} instances", args.timeout, verify_keys))
-        results.append(fan_out(stack, large["token"], "bob", ports, [],
-                               f"{large_followers} followers on {large_instances} instances, all up", args.timeout, verify_keys))
+        names: list[str] = []
+        for index, count in enumerate(rounds):
+            stack.stop_workers(names)
+            names = stack.start_workers("delivery", count, "delivery")
+            if index == 0:
+                results.append(fan_out(stack, small["token"], "alice", small_ports, [],
+                                       f"{small_followers} followers on {small_instances} instances", args.timeout,
+                                       verify_keys, names, small_followers))
+            results.append(fan_out(stack, large["token"], "bob", ports, [],
+                                   f"{large_followers} followers on {large_instances} instances, all up",
+                                   args.timeout, verify_keys, names, large_followers))
         dead = sorted(random.Random(15).sample(ports, int(large_instances * args.dead_share)))
         results.append(fan_out(stack, large["token"], "bob", ports, dead,
                                f"{large_followers} followers on {large_instances} instances, "
-                               f"{len(dead)} never answer", args.timeout, verify_keys))
+                               f"{len(dead)} never answer", args.timeout, verify_keys, names, large_followers))
         # The dead instances are marked unreachable now (federation.reachability): the next
         # post's deliveries to them wait without taking a worker slot.
         results.append(fan_out(stack, large["token"], "bob", ports, dead,
-                               f"the next post, the same {len(dead)} still dead", args.timeout, verify_keys))
+                               f"the next post, the same {len(dead)} still dead", args.timeout, verify_keys,
+                               names, large_followers))
         report(results, args, load_before)
     finally:
         stack.stop()
@@ -199,18 +222,31 @@ def report(results: list, args, load_before: str) -> None:
     how = ("POST /api/v1/statuses wrote the deliveries" if paths == {"api"} else
            "POST /api/v1/statuses made the status; its Create was enqueued with federation.delivery.enqueue "
            "to the followers' inboxes (the posting path does not deliver yet)")
-    lines = [f"Worker: celery {args.worker} on the delivery queue; gunicorn {args.web_workers} workers. {how}.",
+    lines = [f"Delivery workers: celery {args.worker} on the `delivery` queue each (count per row); one "
+             f"worker on `{REST_QUEUES}`; gunicorn {args.web_workers} workers. {how}.",
              f"Machine: {run.machine()}. Load average before/after: {load_before} / {run.load_average()}.", "",
-             "| case | deliveries written | post s | healthy instances done after s | requests received "
-             "| duplicates | bad signatures | worker CPU ms/delivery | delivery states after |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "| case | delivery workers | followers | deliveries written | post s | healthy instances done after s "
+             "| requests received | duplicates | bad signatures | delivery worker CPU ms/delivery "
+             "| delivery states after |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in results:
         done = f"{r['healthy_seconds']:.1f}" if r["healthy_seconds"] is not None else "-"
         if not r["complete"]:
             done += " (not all)"
-        lines.append(f"| {r['label']} | {r['deliveries']} | {r['request_seconds']:.2f} | {done} | {r['requests']} "
+        lines.append(f"| {r['label']} | {r['delivery_workers']} | {r['followers']} | {r['deliveries']} "
+                     f"| {r['request_seconds']:.2f} | {done} | {r['requests']} "
                      f"| {r['duplicates']} | {r['bad_signatures']} | {r['worker_cpu_ms_per_delivery']:.1f} "
                      f"| {r['states']} |")
+    # What the dead instances cost the healthy ones: the same post size, all up against 10% dead,
+    # on the same delivery workers.
+    up = next((r for r in reversed(results) if r["dead"] == 0 and r["instances"] == results[-1]["instances"]
+               and r["delivery_workers"] == results[-1]["delivery_workers"]), None)
+    dead = next((r for r in results if r["dead"]), None)
+    if up and dead and up["healthy_seconds"] and dead["healthy_seconds"]:
+        lines += ["", f"Healthy instances with {dead['dead']} of {dead['instances']} never answering: done after "
+                  f"{dead['healthy_seconds']:.1f} s against {up['healthy_seconds']:.1f} s with all up "
+                  f"({dead['healthy_seconds'] - up['healthy_seconds']:+.1f} s, "
+                  f"x{dead['healthy_seconds'] / up['healthy_seconds']:.2f})."]
     text = "\n".join(lines) + "\n"
     print(text)
     if args.out != "-":

@@ -1,21 +1,23 @@
 """Inbox benchmark: signed activities from simulated remote actors POSTed to a real server.
 
-    .venv/bin/python bench/federation_inbox.py --out docs/bench-federation-inbox.md
+    .venv/bin/python bench/federation_inbox.py --workers 1,2 --out docs/bench-federation-inbox.md
 
-Starts PostgreSQL, Redis, gunicorn (as bench/run.py does), a Celery worker on the inbox and
-delivery queues and the simulated instances of bench/federation_peers.py, which serve the
-remote actors' documents (so a cold key is a real signed HTTP fetch) and record the Accepts
-sent back for Follows. Activities (Create{Note}, Like, Follow in turn) are signed before the
+Starts PostgreSQL, Redis, gunicorn (as bench/run.py does), the worker pools of README's
+scaling section (inbox workers on `inbox`, a delivery worker on `delivery`, one on the other
+queues) and the simulated instances of bench/federation_peers.py, which serve the remote
+actors' documents (so a cold key is a real signed HTTP fetch) and record the Accepts sent
+back for Follows. Activities (Create{Note}, Like, Follow in turn) are signed before the
 run, so the client spends no time signing, and sent over `--connections` keep-alive
 connections; every request is verified by the server (signature, digest, the signer is the
 actor) and stored. Phases, all in one run:
 
 - ceilings: GET /bench/ceiling/plain, and an unsigned POST /inbox (refused before any
   cryptography): what this stack and this client reach at all;
-- warm keys: actors whose keys the server already stored; the worker is stopped meanwhile,
-  then started on the backlog: its processed-per-second, alone;
+- warm keys, one round per count of `--workers`: the intake (sustained signed activities/s)
+  with no inbox worker running, then that many inbox worker processes switched onto the
+  backlog at one moment: processed per second and worker CPU per activity;
 - cold keys: every activity from an actor the server has never seen (one actor fetch per
-  request), with the worker running.
+  request), with the last round's inbox workers running.
 """
 
 from __future__ import annotations
@@ -77,24 +79,21 @@ Path(sys.argv[1] + ".signed").write_text(json.dumps(out))
 print(json.dumps({"signed": len(out)}))
 """
 
+# argv: ap_id prefix[, since (epoch s): only rows received from then on]
 PROCESSED = r"""
-import json, sys
+import datetime, json, sys
 from django.db.models import Count, Max, Min
 from federation.models import IncomingActivity
 rows = IncomingActivity.objects.filter(ap_id__startswith=sys.argv[1])
-summary = rows.aggregate(n=Count("id"), first=Min("received_at"), last=Max("processed_at"))
-if len(sys.argv) > 2:  # the first processed after a moment (a worker started on a backlog)
-    import datetime
-    since = datetime.datetime.fromtimestamp(float(sys.argv[2]), datetime.UTC)
-    summary["first_processed"] = rows.filter(processed_at__gte=since).aggregate(m=Min("processed_at"))["m"]
-else:
-    summary["first_processed"] = None
-pending = rows.filter(state="pending").count()
+if len(sys.argv) > 2:
+    rows = rows.filter(received_at__gte=datetime.datetime.fromtimestamp(float(sys.argv[2]), datetime.UTC))
+summary = rows.aggregate(n=Count("id"), first=Min("received_at"), first_processed=Min("processed_at"),
+                         last=Max("processed_at"))
 states = dict(rows.values_list("state").annotate(c=Count("id")))
-print(json.dumps({"n": summary["n"], "pending": pending, "states": states,
-                  "first": summary["first"].timestamp() if summary["first"] else None,
-                  "last": summary["last"].timestamp() if summary["last"] else None,
-                  "first_processed": summary["first_processed"].timestamp() if summary["first_processed"] else None}))
+stamp = lambda value: value.timestamp() if value else None
+print(json.dumps({"n": summary["n"], "pending": states.get("pending", 0), "states": states,
+                  "first": stamp(summary["first"]), "last": stamp(summary["last"]),
+                  "first_processed": stamp(summary["first_processed"])}))
 """
 
 
@@ -135,10 +134,11 @@ def signed_requests(stack: Stack, activities: list, target: str, private_pem: st
     return [{"headers": s["headers"], "data": base64.b64decode(s["body"])} for s in signed]
 
 
-def wait_processed(stack: Stack, prefix: str, expected: int, timeout: float = 600) -> dict:
+def wait_processed(stack: Stack, prefix: str, expected: int, since: float | None = None,
+                   timeout: float = 600) -> dict:
     deadline = time.monotonic() + timeout
     while True:
-        done = stack.python(PROCESSED, prefix)
+        done = stack.python(PROCESSED, prefix, *([] if since is None else [str(since)]))
         if (done["n"] >= expected and done["pending"] == 0) or time.monotonic() > deadline:
             return done
         time.sleep(1)
@@ -149,22 +149,30 @@ def activities_of(actors: list[str], count: int, start: int = 0) -> list:
     return [(actors[i % len(actors)], kinds[i % 3], start + i) for i in range(count)]
 
 
+REST_QUEUES = "default,imports,backups,emoji,mail"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--actors", type=int, default=50, help="actors of the warm phase")
-    parser.add_argument("--warm", type=int, default=3000, help="activities with warm keys")
+    parser.add_argument("--warm", type=int, default=3000, help="activities with warm keys, per backlog round")
     parser.add_argument("--cold", type=int, default=600, help="activities, each from a new actor")
     parser.add_argument("--ceiling", type=int, default=3000, help="requests per ceiling")
     parser.add_argument("--web-workers", type=int, default=4)
-    parser.add_argument("--worker-concurrency", type=int, default=2)
+    parser.add_argument("--workers", default="1",
+                        help="inbox worker processes draining the warm backlog, one round per count: 1,2")
+    parser.add_argument("--worker-concurrency", type=int, default=2, help="prefork processes per inbox worker")
+    parser.add_argument("--delivery-concurrency", type=int, default=16, help="threads of the delivery worker")
     parser.add_argument("--out", default="-")
     args = parser.parse_args()
+    rounds = [int(n) for n in args.workers.split(",")]
 
     public_pem, private_pem = generate_pem_pair()
-    stack = Stack(web_workers=args.web_workers,
-                  worker_args=["--pool", "prefork", "--concurrency", str(args.worker_concurrency)])
+    inbox_args = ["--pool", "prefork", "--concurrency", str(args.worker_concurrency)]
+    stack = Stack(web_workers=args.web_workers, worker_args=inbox_args)
     results: list[tuple[str, dict]] = []
+    backlogs: list[dict] = []
     try:
         stack.start_services()
         peer_port = stack.start_peers({"count": 1, "actor_key_pem": public_pem})[0]
@@ -181,40 +189,58 @@ def main() -> None:
         results.append(("ceiling: unsigned POST /inbox (401)", asyncio.run(
             drive(inbox, unsigned * args.ceiling, args.connections))))
 
+        # The pools of README's scaling section: the rest, deliveries (the Accepts), inbox.
+        stack.start_worker(REST_QUEUES, "rest", ["--pool", "prefork", "--concurrency", "1"])
+        stack.start_worker("delivery", "delivery", ["--pool", "threads", "--concurrency",
+                                                    str(args.delivery_concurrency)])
         # Warm keys: one activity per actor stores each actor (and its key) first.
         warm_actors = [f"{peer}/users/warm{i}" for i in range(args.actors)]
         prime = signed_requests(stack, [(a, "Follow", 0) for a in warm_actors], target, private_pem)
         asyncio.run(drive(inbox, prime, args.connections))
-        stack.start_worker("default,inbox,delivery")
+        names = stack.start_workers("inbox", 1, "inbox")
         wait_processed(stack, f"{peer}/users/warm", len(prime))
-        stack.stop_worker()
-        stopped = time.time()
-        warm = signed_requests(stack, activities_of(warm_actors, args.warm, start=1), target, private_pem)
-        results.append((f"signed activities, warm keys ({args.actors} actors), worker stopped",
-                        asyncio.run(drive(inbox, warm, args.connections))))
-        worker_cpu = stack.start_worker("default,inbox,delivery") and stack.cpu("worker")
-        drained = wait_processed(stack, f"{peer}/users/warm", len(prime) + args.warm)
-        backlog = stack.python(PROCESSED, f"{peer}/users/warm", str(stopped))
-        worker_rate = args.warm / (drained["last"] - backlog["first_processed"])
-        worker_cpu = (stack.cpu("worker") - worker_cpu) / args.warm * 1000
+        stack.stop_workers(names)
+
+        for index, count in enumerate(rounds):
+            # Intake with no inbox worker running, then `count` workers on the backlog alone.
+            since = time.time()
+            warm = signed_requests(stack, activities_of(warm_actors, args.warm, start=1 + index * 1_000_000),
+                                   target, private_pem)
+            results.append((f"signed activities, warm keys ({args.actors} actors), no inbox worker running",
+                            asyncio.run(drive(inbox, warm, args.connections))))
+            # Started on a queue nobody sends to, then all switched to the backlog at once,
+            # so that neither their start-up nor a head start of the first counts.
+            names = stack.start_workers("fedbench-idle", count, "inbox")
+            cpu_before = stack.cpu(*names), stack.cpu("delivery")
+            stack.consume(names, "inbox")
+            drained = wait_processed(stack, f"{peer}/users/warm", args.warm, since)
+            inbox_cpu, delivery_cpu = stack.cpu(*names) - cpu_before[0], stack.cpu("delivery") - cpu_before[1]
+            backlogs.append({"workers": count, "n": drained["n"], "states": drained["states"],
+                             "rate": drained["n"] / (drained["last"] - drained["first_processed"]),
+                             "inbox_cpu_ms": inbox_cpu / drained["n"] * 1000,
+                             "delivery_cpu_ms": delivery_cpu / drained["n"] * 1000})
+            if index < len(rounds) - 1:
+                stack.stop_workers(names)
 
         cold_actors = [f"{peer}/users/cold{i}" for i in range(args.cold)]
         cold = signed_requests(stack, activities_of(cold_actors, args.cold), target, private_pem)
         cold_result = asyncio.run(drive(inbox, cold, args.connections))
         cold_result["actor_fetches"] = stack.peers_stats()["actor_fetches"]
-        results.append(("signed activities, cold keys (a new actor each), worker running", cold_result))
+        results.append((f"signed activities, cold keys (a new actor each), {rounds[-1]} inbox worker(s) running",
+                        cold_result))
         cold_done = wait_processed(stack, f"{peer}/users/cold", args.cold)
         cold_rate = cold_done["n"] / (cold_done["last"] - cold_done["first"])
         accepts = stack.peers_stats()["requests"]
 
-        report(results, args, (worker_rate, worker_cpu), drained, cold_rate, cold_done, accepts, load_before)
+        report(results, args, backlogs, cold_rate, cold_done, accepts, load_before)
     finally:
         stack.stop()
 
 
-def report(results, args, worker_rate, drained, cold_rate, cold_done, accepts, load_before) -> None:
-    lines = [f"gunicorn {args.web_workers} sync workers, Celery worker prefork x{args.worker_concurrency}, "
-             f"{args.connections} client connections (aiohttp, requests signed beforehand).",
+def report(results, args, backlogs, cold_rate, cold_done, accepts, load_before) -> None:
+    lines = [f"gunicorn {args.web_workers} sync workers; Celery: inbox worker(s) prefork x{args.worker_concurrency} "
+             f"each on `inbox`, one delivery worker (threads x{args.delivery_concurrency}) on `delivery`, one on "
+             f"`{REST_QUEUES}`; {args.connections} client connections (aiohttp, requests signed beforehand).",
              f"Machine: {run.machine()}. Load average before/after: {load_before} / {run.load_average()}.", "",
              "| phase | requests | req/s | p50 ms | p99 ms | answers |", "| --- | --- | --- | --- | --- | --- |"]
     for name, r in results:
@@ -222,11 +248,14 @@ def report(results, args, worker_rate, drained, cold_rate, cold_done, accepts, l
         if "actor_fetches" in r:
             answers += f"; actor fetches: {r['actor_fetches']}"
         lines.append(f"| {name} | {r['requests']} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {answers} |")
-    rate, cpu_ms = worker_rate
-    lines += ["", f"Worker alone on the warm backlog ({args.warm} activities): {rate:.0f} processed/s, "
-              f"{cpu_ms:.1f} ms worker CPU per activity (Accept deliveries of the Follows included; "
-              f"states {drained['states']}).",
-              f"Cold phase, worker running beside the intake: {cold_rate:.0f} processed/s "
+    lines += ["", f"The warm backlog ({args.warm} activities each round) drained by inbox workers started on it "
+              "(Accepts of the Follows signed and sent by the delivery worker meanwhile):", "",
+              "| inbox workers | processed | processed/s | inbox worker CPU ms/activity "
+              "| delivery worker CPU ms/activity | states |", "| --- | --- | --- | --- | --- | --- |"]
+    for b in backlogs:
+        lines.append(f"| {b['workers']} | {b['n']} | {b['rate']:.1f} | {b['inbox_cpu_ms']:.1f} "
+                     f"| {b['delivery_cpu_ms']:.1f} | {b['states']} |")
+    lines += ["", f"Cold phase, inbox worker(s) running beside the intake: {cold_rate:.0f} processed/s "
               f"(states {cold_done['states']}). Accepts delivered back to the follower's instance: {accepts}."]
     text = "\n".join(lines) + "\n"
     print(text)

@@ -90,25 +90,53 @@ class Stack:
         self._spawn("web", run.server_command("gunicorn", self.port, self.web_workers))
         run.wait_for(f"{self.base}/api/v1/instance")
 
-    def start_worker(self, queues: str = "default,inbox,delivery") -> subprocess.Popen:
-        process = self._spawn("worker", [
-            str(ROOT / ".venv/bin/celery"), "-A", "pleroma_py", "worker", "-Q", queues, *self.worker_args,
-            "--loglevel", "warning", "--without-gossip", "--without-mingle", "--without-heartbeat",
-            "-n", f"fedbench-{os.getpid()}@%h"])
+    def start_worker(self, queues: str = "default,inbox,delivery", name: str = "worker",
+                     args: list[str] | None = None) -> subprocess.Popen:
+        """A `celery worker -Q queues` process named `name` (its own node name, so several can
+        run side by side as on separate hosts); returns once it answers a ping."""
+        node = self.node(name)
+        process = self._spawn(name, [
+            str(ROOT / ".venv/bin/celery"), "-A", "pleroma_py", "worker", "-Q", queues,
+            *(self.worker_args if args is None else args),
+            "--loglevel", "warning", "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", node])
         time.sleep(1)
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:  # ready once it consumes: an empty ping task is not
-            if process.poll() is not None:  # available, so wait for the log to settle instead
-                raise SystemExit(f"worker exited:\n{self.log('worker')[-3000:]}")
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise SystemExit(f"worker {name} exited:\n{self.log(name)[-3000:]}")
             out = subprocess.run([str(ROOT / ".venv/bin/celery"), "-A", "pleroma_py", "inspect", "ping",
-                                  "--timeout", "1"], cwd=ROOT, env=self.env, capture_output=True, text=True)
+                                  "--timeout", "1", "-d", node], cwd=ROOT, env=self.env, capture_output=True,
+                                 text=True)
             if "pong" in out.stdout:
                 return process
             time.sleep(0.5)
-        raise SystemExit("worker did not come up")
+        raise SystemExit(f"worker {name} did not come up")
 
-    def stop_worker(self) -> None:
-        self._stop("worker")
+    def start_workers(self, queues: str, count: int, prefix: str, args: list[str] | None = None) -> list[str]:
+        """`count` workers on `queues` (`prefix`1, `prefix`2, ...); their names."""
+        names = [f"{prefix}{n + 1}" for n in range(count)]
+        for name in names:
+            self.start_worker(queues, name, args)
+        return names
+
+    def node(self, name: str) -> str:
+        """The Celery node name of the worker `name`."""
+        return f"{name}-{os.getpid()}@fedbench"
+
+    def consume(self, names: list[str], queue: str) -> None:
+        """Have the running workers `names` start consuming `queue` too (all at one moment)."""
+        out = subprocess.run([str(ROOT / ".venv/bin/celery"), "-A", "pleroma_py", "control", "add_consumer", queue,
+                              "--timeout", "5", "-d", ",".join(self.node(n) for n in names)],
+                             cwd=ROOT, env=self.env, capture_output=True, text=True)
+        if out.stdout.count("add consumer") < len(names):
+            raise SystemExit(f"add_consumer {queue}: {out.stdout}{out.stderr}")
+
+    def stop_worker(self, name: str = "worker") -> None:
+        self._stop(name)
+
+    def stop_workers(self, names: list[str]) -> None:
+        for name in names:
+            self._stop(name)
 
     def start_peers(self, config: dict) -> list[int]:
         """Start the simulated instances (`count` of them); the ports they listen on."""
@@ -169,5 +197,6 @@ class Stack:
         except (IndexError, json.JSONDecodeError):
             raise SystemExit(f"in-process step failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}") from None
 
-    def cpu(self, name: str) -> float:
-        return tree_cpu_seconds(self.processes[name].pid)
+    def cpu(self, *names: str) -> float:
+        """CPU seconds of the named processes (with their children) so far."""
+        return sum(tree_cpu_seconds(self.processes[name].pid) for name in names)

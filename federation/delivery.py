@@ -36,8 +36,8 @@ BACKOFF_CAP = 12 * 3600
 RETRIED_STATUSES = (401, 408, 429)
 # 501: "not implemented", final as Mastodon treats it.
 FINAL_SERVER_STATUSES = (501,)
-LEASE = datetime.timedelta(minutes=5)  # an attempt in flight; longer than any request takes
-SWEEP_GRACE = datetime.timedelta(minutes=2)
+LEASE = datetime.timedelta(minutes=5)  # the default of PLEROMA_FEDERATION_DELIVERY_LEASE_SECONDS
+SWEEP_GRACE = datetime.timedelta(minutes=2)  # at most; never more than the sweep's period
 PROBE_EVERY = datetime.timedelta(minutes=30)
 SWEEP_BATCH = 500
 FAN_OUT_INLINE = 20  # more deliveries than this are queued by a task, not by the request
@@ -81,6 +81,17 @@ def retry_window_seconds() -> int:
 
 def _jittered(seconds: int) -> int:
     return int(seconds * random.uniform(1.0, 1.1))
+
+
+def lease() -> datetime.timedelta:
+    """How long an attempt in flight holds its row; longer than any request can take."""
+    return datetime.timedelta(seconds=settings.FEDERATION_DELIVERY_LEASE_SECONDS)
+
+
+def sweep_grace() -> datetime.timedelta:
+    """How overdue a pending row must be before the sweep queues it again (a row whose
+    message is still waiting in a backlog is not overdue yet)."""
+    return min(SWEEP_GRACE, datetime.timedelta(seconds=settings.FEDERATION_SWEEP_SECONDS))
 
 
 def host_of(inbox: str) -> str:
@@ -152,7 +163,7 @@ def _claim(delivery_id: str) -> Delivery | None:
         if Instance.objects.filter(host=host, unreachable_since__isnull=False).exists():
             Delivery.objects.filter(pk=row.pk).update(state=Delivery.State.DEFERRED, host=host)
             return None
-        row.next_attempt_at = now + LEASE
+        row.next_attempt_at = now + lease()
         Delivery.objects.filter(pk=row.pk).update(next_attempt_at=row.next_attempt_at, host=host)
         row.host = host
     return row
@@ -328,7 +339,7 @@ def sweep() -> int:
     from federation import tasks
 
     overdue = list(Delivery.objects.filter(
-        state=Delivery.State.PENDING, next_attempt_at__lt=timezone.now() - SWEEP_GRACE,
+        state=Delivery.State.PENDING, next_attempt_at__lt=timezone.now() - sweep_grace(),
     ).order_by("next_attempt_at").values_list("pk", flat=True)[:SWEEP_BATCH])
     for pk in overdue:
         tasks.deliver.delay(str(pk))

@@ -44,6 +44,12 @@ AUTHORIZED_FETCH = env.bool("PLEROMA_AUTHORIZED_FETCH", default=False)
 FEDERATION_UNREACHABLE_AFTER_DAYS = env.int("PLEROMA_UNREACHABLE_AFTER_DAYS", default=7)
 # Seconds before the first retry of a failed delivery (each later one waits three times longer).
 FEDERATION_RETRY_SECONDS = env.int("PLEROMA_FEDERATION_RETRY_SECONDS", default=60)
+# How long a delivery attempt holds its row (a worker killed mid-attempt frees it after
+# this); kept above the federation client's 10 s timeout so a slow request is never sent twice.
+FEDERATION_DELIVERY_LEASE_SECONDS = max(env.int("PLEROMA_FEDERATION_DELIVERY_LEASE_SECONDS", default=300), 15)
+# Seconds between two runs of the periodic delivery sweep (beat), which re-queues pending
+# deliveries overdue by more than min(2 minutes, this).
+FEDERATION_SWEEP_SECONDS = max(env.int("PLEROMA_FEDERATION_SWEEP_SECONDS", default=300), 1)
 # Web Push VAPID keys (base64url); unset, a pair is generated once into the database.
 VAPID_PUBLIC_KEY = env.str("PLEROMA_VAPID_PUBLIC_KEY", default="")
 VAPID_PRIVATE_KEY = env.str("PLEROMA_VAPID_PRIVATE_KEY", default="")
@@ -364,6 +370,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Where `celery worker -B` (make worker) keeps the scheduler's state: the data dir, not the
+# directory it was started in.
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # Periodic housekeeping, run by the beat inside `make worker` (or the worker of `make run`).
 CELERY_BEAT_SCHEDULE = {
     "prune-backups": {"task": "backups.tasks.prune_backups", "schedule": 6 * 3600},
@@ -376,7 +385,7 @@ CELERY_BEAT_SCHEDULE = {
     # Copies of remote media past PLEROMA_REMOTE_MEDIA_RETENTION_DAYS (nothing when 0).
     "purge-remote-media": {"task": "statuses.tasks.purge_remote_media", "schedule": 6 * 3600},
     # Federation: re-queue overdue deliveries, probe unreachable servers.
-    "sweep-deliveries": {"task": "federation.tasks.sweep_deliveries", "schedule": 300},
+    "sweep-deliveries": {"task": "federation.tasks.sweep_deliveries", "schedule": FEDERATION_SWEEP_SECONDS},
     "probe-unreachable-instances": {"task": "federation.tasks.probe_unreachable_instances", "schedule": 600},
 }
 

@@ -37,15 +37,18 @@ class WorkerProcess:
     log_path: Path
     broker_url: str
     process: subprocess.Popen | None = None
+    # argv of the worker; None: one solo worker on every queue (see start)
+    command: list[str] | None = None
 
     def start(self) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "pleroma_py", "worker", "-Q", ",".join(QUEUES),
-             "--concurrency", "1", "--pool", "solo", "--loglevel", "info", "--without-gossip",
-             "--without-mingle", "--without-heartbeat", "-n", f"test-{uuid.uuid4().hex[:8]}@%h"],
+            self.command or [
+                sys.executable, "-m", "celery", "-A", "pleroma_py", "worker", "-Q", ",".join(QUEUES),
+                "--concurrency", "1", "--pool", "solo", "--loglevel", "info", "--without-gossip",
+                "--without-mingle", "--without-heartbeat", "-n", f"test-{uuid.uuid4().hex[:8]}@%h"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         log.close()
