@@ -11,6 +11,7 @@ from django.db.models.functions import Greatest
 
 from accounts.models import User
 from federation.incoming.common import Ignored, Rejected, object_id
+from federation.models import QuoteAuthorization
 from notifications.models import Notification
 from relationships import follows
 from relationships.models import Follow
@@ -35,6 +36,7 @@ def handle_delete(activity: dict, remote: User, prepared=None) -> None:
     if status.account_id != remote.pk:
         raise Rejected("Delete of an object owned by another actor")
     delete_status(remote, status)
+    QuoteAuthorization.objects.filter(quoting_uri=target).delete()  # stamps for a quote now gone
 
 
 def delete_actor(remote: User) -> None:

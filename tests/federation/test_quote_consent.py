@@ -77,6 +77,27 @@ class TestQuoteRequestReceived:
             "id": payload["result"], "type": "QuoteAuthorization", "attributedTo": alice.ap_id,
             "interactingObject": f"{REMOTE_BASE}/objects/q1", "interactionTarget": quoted.uri}
 
+    def test_an_embedded_quoting_note_is_named_by_its_id(self, anon, alice, bob):
+        quoted = create_status(alice, text="quote me")
+        quoting = note("q5", quote=quoted.uri)
+        deliver(anon, bob, quote_request(quoted.uri, n=5, instrument=quoting))
+        (accept,) = outbox("Accept")
+        assert accept.payload["object"]["instrument"] == quoting["id"]
+        assert QuoteAuthorization.objects.get().quoting_uri == quoting["id"]
+
+    def test_the_stamp_goes_when_the_quoting_note_is_deleted(self, anon, alice, bob):
+        quoted = create_status(alice, text="quote me")
+        quoting = note("q1", quote=quoted.uri)
+        deliver(anon, bob, create(quoting))
+        deliver(anon, bob, quote_request(quoted.uri, n=1))
+        path = path_of(outbox("Accept")[0].payload["result"])
+        assert anon.get(path, HTTP_ACCEPT=AP).status_code == 200
+        deleted = {"id": f"{REMOTE_BASE}/deletes/q1", "type": "Delete", "actor": REMOTE,
+                   "object": {"id": quoting["id"], "type": "Tombstone"}, "to": [PUBLIC]}
+        assert deliver(anon, bob, deleted).state == "done"
+        assert anon.get(path, HTTP_ACCEPT=AP).status_code == 404
+        assert shown(anon, quoted)["pleroma"]["quotes_count"] == 0
+
     def test_a_browser_asking_for_the_stamp_is_sent_to_the_quoted_post(self, anon, alice, bob):
         quoted = create_status(alice, text="quote me")
         deliver(anon, bob, quote_request(quoted.uri))
