@@ -246,9 +246,34 @@ def _answer(kind: str, quoted: Status, remote: User, activity: dict, quoting_uri
     publish.send(quoted.account, payload, publish.audience([remote], shared=False))
 
 
+def prepare_quote_request(activity: dict, remote: User) -> list:
+    """Before the transaction: the quoting note when it is not stored yet and the request
+    will be accepted, fetched from its id (never taken from the body), so that the quote
+    is listed with our post even when its Create never comes here (Mastodon addresses
+    quotes to the quoter's followers)."""
+    from federation.incoming import notes
+
+    uri = _http_url(object_id(activity.get("instrument")))
+    if not uri or len(uri) > MAX_URI or not same_host(uri, remote.remote_ap_id or ""):
+        return []
+    if Status.objects.filter(ap_id=uri).exists():
+        return []
+    quoted = status_by_uri(object_id(activity.get("object")))
+    if quoted is None or not quoted.local or not may_quote(quoted, remote.remote_ap_id):
+        return []
+    try:
+        thread = notes.fetch_thread(uri)
+    except Rejected:
+        return []
+    if not thread or thread[0].author.pk != remote.pk or status_by_uri(notes.quote_uri(thread[0].note)) != quoted:
+        return []  # not the requester's note, or not a quote of this post
+    return thread
+
+
 def handle_quote_request(activity: dict, remote: User, prepared=None) -> None:
     """QuoteRequest{object: our post, instrument: their quoting post}: Accept with a stamp,
-    or Reject (see may_quote); a quoting status already stored is linked or unlinked."""
+    or Reject (see may_quote); the quoting status is linked (stored first when it was
+    fetched by prepare_quote_request) or, refused, unlinked."""
     quoted = status_by_uri(object_id(activity.get("object")))
     if quoted is None or not quoted.local:
         raise Ignored("QuoteRequest of a post that is not ours")
@@ -268,6 +293,10 @@ def handle_quote_request(activity: dict, remote: User, prepared=None) -> None:
         return
     stamp = _issue(quoted, quoting_uri, remote.remote_ap_id, activity["id"][:MAX_URI])
     _answer("Accept", quoted, remote, activity, quoting_uri, stamp)
+    if quoting is None and prepared and prepared[0].note.get("id") == quoting_uri:
+        from federation.incoming import notes
+
+        quoting = notes.store_thread(prepared)  # linked as it is stored: our stamp exists now
     if quoting is not None:
         approval = QuoteApproval.objects.filter(status=quoting).first()
         named = approval.quoted_uri if approval is not None else ""

@@ -49,6 +49,12 @@ def handle_quote_request(activity: dict, remote, prepared=None) -> None:
     quotes.handle_quote_request(activity, remote, prepared)
 
 
+def prepare_quote_request(activity: dict, remote) -> list:
+    from federation import quotes
+
+    return quotes.prepare_quote_request(activity, remote)
+
+
 HANDLERS = {"Follow": handle_follow, "Undo": handle_undo, "Accept": handle_accept_or_reject,
             "Reject": handle_accept_or_reject, "Create": handle_create_or_vote, "Update": handle_update,
             "Delete": handle_delete, "Like": handle_like_or_reaction, "Announce": handle_announce,
@@ -56,7 +62,7 @@ HANDLERS = {"Follow": handle_follow, "Undo": handle_undo, "Accept": handle_accep
             "Move": handle_move, "Flag": handle_flag,
             "Add": handle_add, "Remove": handle_remove, "QuoteRequest": handle_quote_request}
 PREPARERS = {"Create": prepare_create_or_vote, "Update": prepare_update, "Announce": prepare_announce, "Move": prepare_move,
-             "Add": prepare_featured, "Remove": prepare_featured}
+             "Add": prepare_featured, "Remove": prepare_featured, "QuoteRequest": prepare_quote_request}
 
 log = logging.getLogger(__name__)
 

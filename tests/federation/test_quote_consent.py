@@ -179,6 +179,36 @@ class TestQuoteRequestReceived:
         assert quotes_of(anon, quoted) == [quoting["id"]]
 
 
+class TestQuoteRequestBeforeItsNote:
+    """POST /inbox: QuoteRequest whose quoting note this server has not received"""
+
+    def test_the_quoting_note_is_fetched_and_listed_with_our_post(self, anon, alice, peer):
+        dave = remote_account("dave", f"{peer.base}/users/dave")
+        quoted = create_status(alice, text="quote me")
+        quoting = peer.serve(note("d7", actor=dave.remote_ap_id, quote=quoted.uri, content="<p>agreed</p>"))
+        request = quote_request(quoted.uri, n=7, actor=dave.remote_ap_id, instrument=quoting["id"])
+        assert deliver(anon, dave, request).state == "done"
+        assert peer.fetched("/objects/d7")
+        assert quotes_of(anon, quoted) == [quoting["id"]]
+        assert len(outbox("Accept")) == 1
+
+    def test_a_fetched_note_that_quotes_something_else_is_not_stored(self, anon, alice, peer):
+        dave = remote_account("dave", f"{peer.base}/users/dave")
+        quoted = create_status(alice, text="quote me")
+        quoting = peer.serve(note("d8", actor=dave.remote_ap_id, content="<p>no quote here</p>"))
+        deliver(anon, dave, quote_request(quoted.uri, n=8, actor=dave.remote_ap_id, instrument=quoting["id"]))
+        assert not Status.objects.filter(ap_id=quoting["id"]).exists()
+        assert quotes_of(anon, quoted) == []
+
+    def test_a_refused_request_fetches_nothing(self, anon, alice, peer):
+        dave = remote_account("dave", f"{peer.base}/users/dave")
+        quoted = create_status(alice, text="mine", visibility="private")
+        quoting = peer.serve(note("d9", actor=dave.remote_ap_id, quote=quoted.uri))
+        deliver(anon, dave, quote_request(quoted.uri, n=9, actor=dave.remote_ap_id, instrument=quoting["id"]))
+        assert not peer.fetched("/objects/d9")
+        assert len(outbox("Reject")) == 1
+
+
 class TestOurNotes:
     """GET /objects/:id of local posts and quotes"""
 
