@@ -466,3 +466,22 @@ class TestRevocation:
         assert client.post(f"/api/v1/accounts/{ids.encode(bob.pk)}/block").status_code == 200
         assert [a.payload["object"] for a in outbox("Delete")] == [stamp_url]
         assert not QuoteAuthorization.objects.exists()
+
+
+class TestRevokingFromTheAdmin:
+    """POST /admin/federation/quoteauthorization/ action=revoke_stamps"""
+
+    def test_a_moderator_revokes_a_stamp_and_its_delete_is_sent(self, anon, alice, bob):
+        from django.test import Client
+
+        quoted = create_status(alice, text="quote me")
+        deliver(anon, bob, quote_request(quoted.uri))
+        stamp = QuoteAuthorization.objects.get()
+        stamp_url = outbox("Accept")[0].payload["result"]
+        admin = Client()
+        admin.force_login(UserFactory(is_admin=True))
+        response = admin.post("/admin/federation/quoteauthorization/",
+                              {"action": "revoke_stamps", "_selected_action": [str(stamp.pk)]})
+        assert response.status_code == 302
+        assert [a.payload["object"] for a in outbox("Delete")] == [stamp_url]
+        assert anon.get(path_of(stamp_url), HTTP_ACCEPT=AP).status_code == 404
