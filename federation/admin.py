@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from federation import health
-from federation.models import Delivery, Instance
+from federation.models import Delivery, Instance, QuoteApproval, QuoteAuthorization
 from mrf.config import host_of
 
 
@@ -63,3 +63,38 @@ class InstanceAdmin(admin.ModelAdmin):
     search_fields = ("host",)
     readonly_fields = ("host", "last_success_at", "failing_since", "last_failure_at", "failure_days",
                        "unreachable_since", "last_probe_at")
+
+
+@admin.register(QuoteAuthorization)
+class QuoteAuthorizationAdmin(admin.ModelAdmin):
+    """QuoteAuthorization stamps this server issued (FEP-044f); revoking one sends its Delete."""
+
+    list_display = ("id", "quoted", "quoting_uri", "quoter_uri", "created_at")
+    search_fields = ("quoting_uri", "quoter_uri")
+    readonly_fields = ("quoted", "quoting_uri", "quoter_uri", "request_uri", "created_at")
+    actions = ["revoke_stamps"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Revoke the selected stamps (a Delete goes to the quoters' servers)")
+    def revoke_stamps(self, request, queryset):
+        from django.db import transaction
+
+        from federation import quotes
+
+        with transaction.atomic():
+            stamps = list(queryset.select_related("quoted__account"))
+            for stamp in stamps:
+                quotes.revoke(stamp)
+        self.message_user(request, f"{len(stamps)} stamps revoked")
+
+
+@admin.register(QuoteApproval)
+class QuoteApprovalAdmin(admin.ModelAdmin):
+    """Where the consent of each quote taking part in FEP-044f stands."""
+
+    list_display = ("status", "quoted_uri", "state", "authorization_uri", "updated_at")
+    list_filter = ("state",)
+    search_fields = ("quoted_uri", "authorization_uri")
+    readonly_fields = ("status", "quoted_uri", "state", "authorization_uri", "request_uri", "updated_at")

@@ -16,6 +16,23 @@ PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 ACTIVITY_JSON = "application/activity+json"
 COLLECTION_PAGE_SIZE = 10  # Pleroma's followers/following page size (§1.5)
 INSTANCE_ACTOR_NICKNAME = "internal.fetch"
+# Who may quote a post without asking (FEP-044f `interactionPolicy.canQuote`, §4.5):
+# anyone for these, only the author for the others.
+QUOTABLE_VISIBILITIES = ("public", "unlisted")
+# The FEP-044f and GoToSocial terms the quote documents use.
+FEP_044F_CONTEXT = {
+    "gts": "https://gotosocial.org/ns#",
+    "quote": {"@id": "https://w3id.org/fep/044f#quote", "@type": "@id"},
+    "quoteAuthorization": {"@id": "https://w3id.org/fep/044f#quoteAuthorization", "@type": "@id"},
+    "QuoteRequest": "https://w3id.org/fep/044f#QuoteRequest",
+    "QuoteAuthorization": "https://w3id.org/fep/044f#QuoteAuthorization",
+    "interactingObject": {"@id": "gts:interactingObject", "@type": "@id"},
+    "interactionTarget": {"@id": "gts:interactionTarget", "@type": "@id"},
+    "interactionPolicy": {"@id": "gts:interactionPolicy", "@type": "@id"},
+    "canQuote": {"@id": "gts:canQuote", "@type": "@id"},
+    "automaticApproval": {"@id": "gts:automaticApproval", "@type": "@id"},
+    "manualApproval": {"@id": "gts:manualApproval", "@type": "@id"},
+}
 
 
 def litepub_context(language: str | None = None) -> list:
@@ -161,7 +178,8 @@ def addressing(status, mentioned: list[str]) -> tuple[list[str], list[str]]:
 
 def statuses_for_documents(queryset):
     """What note_object reads, loaded for a whole page in a fixed number of queries."""
-    return queryset.select_related("account", "in_reply_to", "quote", "reblog_of__account", "poll").prefetch_related(
+    return queryset.select_related("account", "in_reply_to", "quote", "reblog_of__account", "poll",
+                                   "quote_approval").prefetch_related(
         "mentions__account", "media_attachments", "status_tags__hashtag")
 
 
@@ -204,14 +222,37 @@ def note_object(status) -> dict:
     if status.language:
         note["contentMap"] = {status.language: status.content}
     if status.quote_id:
-        # Pleroma's field, Fedibird's and Misskey's (§4.5): each reader knows one of them
-        note["quoteUrl"] = note["quoteUri"] = note["_misskey_quote"] = status.quote.uri
+        # Pleroma's field, Fedibird's, Misskey's and FEP-044f's (§4.5): each reader knows one
+        note["quoteUrl"] = note["quoteUri"] = note["_misskey_quote"] = note["quote"] = status.quote.uri
+        authorization = _quote_authorization(status)
+        if authorization:
+            note["quoteAuthorization"] = authorization
+    note["interactionPolicy"] = interaction_policy(status)
     if status.edited_at:
         note["updated"] = format_datetime(status.edited_at)
     poll = _poll_of(status)
     if poll is not None:
         note.update(question_fields(poll))
     return note
+
+
+def interaction_policy(status) -> dict:
+    """Who may quote the post without asking (FEP-044f, as Mastodon 4.5 reads it): the
+    public for public and unlisted posts; nobody but the author for the others."""
+    approved = [PUBLIC] if status.visibility in QUOTABLE_VISIBILITIES else [status.account.ap_id]
+    return {"canQuote": {"automaticApproval": approved}}
+
+
+def _quote_authorization(status) -> str:
+    """The stamp of an approved quote (federation.quotes), "" while pending or refused."""
+    from federation.models import QuoteApproval
+
+    cached = status._state.fields_cache
+    approval = (cached["quote_approval"] if "quote_approval" in cached
+                else QuoteApproval.objects.filter(status_id=status.pk).first())
+    if approval is None or approval.state != QuoteApproval.State.ACCEPTED:
+        return ""
+    return approval.authorization_uri
 
 
 def _poll_of(status):

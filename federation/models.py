@@ -111,3 +111,47 @@ class Instance(models.Model):
     @property
     def is_unreachable(self) -> bool:
         return self.unreachable_since is not None
+
+
+class QuoteAuthorization(models.Model):
+    """A QuoteAuthorization stamp this server issued (FEP-044f, reference/federation.md §4.5):
+    the author of a local post consents to one quoting object quoting it. Served at its
+    stable URL while it stands; revoked stamps are deleted (a `Delete` of the URL is sent)."""
+
+    id = FlakeIdField(primary_key=True)
+    quoted = models.ForeignKey("statuses.Status", on_delete=models.CASCADE, related_name="+")
+    quoting_uri = models.CharField(max_length=2000)  # interactingObject
+    quoter_uri = models.CharField(max_length=2000)  # the QuoteRequest's actor
+    request_uri = models.CharField(max_length=2000, blank=True, default="")  # the last QuoteRequest
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["quoted", "quoting_uri"], name="one_stamp_per_quote")]
+
+    def __str__(self) -> str:
+        return f"{self.quoting_uri} may quote {self.quoted_id}"
+
+
+class QuoteApproval(models.Model):
+    """Where the consent of a quote stands (FEP-044f), one row per quoting status that takes
+    part in the flow: a local quote of a remote post (our QuoteRequest, then its Accept with
+    the stamp or its Reject), or a remote note that quotes with FEP-044f `quote` (a verified
+    stamp, none yet, or a revoked one). Only an accepted quote is linked (Status.quote)
+    when its note uses the consent flow (federation.quotes.links)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        ACCEPTED = "accepted"
+        REJECTED = "rejected"
+        REVOKED = "revoked"
+
+    id = FlakeIdField(primary_key=True)
+    status = models.OneToOneField("statuses.Status", on_delete=models.CASCADE, related_name="quote_approval")
+    quoted_uri = models.CharField(max_length=2000)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    authorization_uri = models.CharField(max_length=2000, blank=True, default="", db_index=True)
+    request_uri = models.CharField(max_length=2000, blank=True, default="", db_index=True)  # our QuoteRequest
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"quote of {self.quoted_uri}: {self.state}"

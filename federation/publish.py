@@ -109,8 +109,12 @@ def _federated(status) -> bool:
 
 def status_created(status, params: dict | None = None) -> None:
     """statuses.registry.after_create: Create{Note} to the post's audience."""
+    from federation import quotes
+
     if status.reblog_of_id or not _federated(status):
         return
+    if status.quote_id and federating():
+        quotes.quote_posted(status)  # first: a stamp of ours goes into the Create's note
     send(status.account, documents.create_activity(status), status_audience(status))
 
 
@@ -131,11 +135,15 @@ def status_updated(status) -> None:
 def status_deleting(status) -> None:
     """statuses.registry.before_delete: Delete{Tombstone} of a post to its audience, or
     Undo{Announce} when the status is a reblog."""
+    from federation import quotes
+
     if status.reblog_of_id:
         reblog_removed(status)
         return
     if not _federated(status):
         return
+    if federating():
+        quotes.quoted_post_deleting(status)
     to, cc = documents.addressing(status, [u.ap_id for u in _mentioned(status)])
     payload = {
         "@context": documents.litepub_context(),
@@ -331,6 +339,7 @@ def profile_updated(user: User) -> None:
 def register() -> None:
     """Listen to what the other apps announce (FederationConfig.ready)."""
     from accounts import registry as account_hooks
+    from federation import quotes
     from relationships import registry as relationship_hooks
     from statuses import registry as status_hooks
 
@@ -346,6 +355,7 @@ def register() -> None:
         (relationship_hooks.after_unfollow, follow_ended),
         (relationship_hooks.follower_removed, follower_removed),
         (relationship_hooks.after_block, block_created),
+        (relationship_hooks.after_block, quotes.block_created),
         (relationship_hooks.after_unblock, block_lifted),
         (account_hooks.profile_updated, profile_updated),
     ]

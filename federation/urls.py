@@ -24,6 +24,8 @@ urlpatterns = [
     # statuses
     path("objects/<str:status_id>", views.status_object),
     path("activities/<str:status_id>", views.status_activity),
+    # quote stamps (FEP-044f)
+    path("quote_authorizations/<str:stamp_id>", views.quote_authorization),
     # delivery health (admin API)
     path("api/v1/pleroma/admin/instances", InstanceHealthViewSet.as_view({"get": "list"})),
     path("api/v1/pleroma/admin/instances/<str:host>", InstanceHealthViewSet.as_view({"get": "retrieve"})),

@@ -169,6 +169,25 @@ def status_activity(request, status_id: str):
     return activity_json(documents.create_activity(status))
 
 
+@require_GET
+def quote_authorization(request, stamp_id: str):
+    """GET /quote_authorizations/:id: a QuoteAuthorization stamp we issued (FEP-044f) for
+    ActivityPub clients; browsers are sent to the quoted post."""
+    from django.shortcuts import redirect
+
+    from federation import quotes
+
+    _, refusal = _signed_or_refused(request)
+    if refusal is not None:
+        return refusal
+    stamp = quotes.stamp_by_url(f"{settings.PLEROMA_URL}/quote_authorizations/{stamp_id}")
+    if stamp is None:
+        return not_found()
+    if not wants_activitypub(request):
+        return redirect(stamp.quoted.url)
+    return activity_json(quotes.stamp_document(stamp))
+
+
 LITEPUB_CONTEXT = {
     "@context": [
         "https://www.w3.org/ns/activitystreams",
@@ -196,6 +215,7 @@ LITEPUB_CONTEXT = {
             "listMessage": {"@id": "litepub:listMessage", "@type": "@id"},
             "quoteUrl": "as:quoteUrl",
             "quoteUri": "http://fedibird.com/ns#quoteUri",
+            **documents.FEP_044F_CONTEXT,
             "EmojiReact": "litepub:EmojiReact",
             "ChatMessage": "litepub:ChatMessage",
             "webfinger": "litepub:webfinger",

@@ -40,14 +40,29 @@ from federation.incoming.votes import handle_create_or_vote, prepare_create_or_v
 from federation.models import IncomingActivity
 from mrf import policies
 
+
+def handle_quote_request(activity: dict, remote, prepared=None) -> None:
+    """QuoteRequest (FEP-044f): answered by federation.quotes (imported here, at call time,
+    because it builds on this package's common helpers)."""
+    from federation import quotes
+
+    quotes.handle_quote_request(activity, remote, prepared)
+
+
+def prepare_quote_request(activity: dict, remote) -> list:
+    from federation import quotes
+
+    return quotes.prepare_quote_request(activity, remote)
+
+
 HANDLERS = {"Follow": handle_follow, "Undo": handle_undo, "Accept": handle_accept_or_reject,
             "Reject": handle_accept_or_reject, "Create": handle_create_or_vote, "Update": handle_update,
             "Delete": handle_delete, "Like": handle_like_or_reaction, "Announce": handle_announce,
             "Block": handle_block, "EmojiReact": handle_emoji_react,
             "Move": handle_move, "Flag": handle_flag,
-            "Add": handle_add, "Remove": handle_remove}
+            "Add": handle_add, "Remove": handle_remove, "QuoteRequest": handle_quote_request}
 PREPARERS = {"Create": prepare_create_or_vote, "Update": prepare_update, "Announce": prepare_announce, "Move": prepare_move,
-             "Add": prepare_featured, "Remove": prepare_featured}
+             "Add": prepare_featured, "Remove": prepare_featured, "QuoteRequest": prepare_quote_request}
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,8 @@
 """Delete received (reference/federation.md §3.11): of a note (by id or Tombstone) the
 status goes, with its counters, notifications and timeline entries (the row's deletion
 streams the `delete` event on commit); of the actor itself, the account is deactivated,
-its statuses and favourites removed and its follows ended."""
+its statuses and favourites removed and its follows ended; of a QuoteAuthorization stamp a
+quote here relies on, the quote is unlinked (federation.quotes)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.db.models.functions import Greatest
 
 from accounts.models import User
 from federation.incoming.common import Ignored, Rejected, object_id
+from federation.models import QuoteAuthorization
 from notifications.models import Notification
 from relationships import follows
 from relationships.models import Follow
@@ -24,12 +26,17 @@ def handle_delete(activity: dict, remote: User, prepared=None) -> None:
     if target == remote.remote_ap_id:
         delete_actor(remote)
         return
+    from federation import quotes
+
+    if quotes.handle_revocation(target, remote):
+        return  # a QuoteAuthorization stamp withdrawn (FEP-044f)
     status = Status.objects.filter(ap_id=target).first()
     if status is None:
         raise Ignored("Delete of an object this server does not have")
     if status.account_id != remote.pk:
         raise Rejected("Delete of an object owned by another actor")
     delete_status(remote, status)
+    QuoteAuthorization.objects.filter(quoting_uri=target).delete()  # stamps for a quote now gone
 
 
 def delete_actor(remote: User) -> None:

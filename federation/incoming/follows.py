@@ -1,6 +1,6 @@
 """Follows received (reference/federation.md §3.7, §3.8): Follow (a request when the account
 is locked; Accept sent back, Reject when it blocks the follower), Undo of a Follow,
-Accept/Reject of our follows."""
+Accept/Reject of our follows (and of our QuoteRequests, federation.quotes)."""
 
 from __future__ import annotations
 
@@ -61,6 +61,10 @@ def undo_follow(inner: dict, remote: User) -> None:
 
 
 def handle_accept_or_reject(activity: dict, remote: User, prepared=None) -> None:
+    from federation import quotes
+
+    if quotes.handle_answer(activity, remote):
+        return  # the answer to one of our QuoteRequests (FEP-044f)
     inner = activity.get("object")
     follower_id = _object_id(inner.get("actor")) if isinstance(inner, dict) else ""
     local = _local_account(follower_id)

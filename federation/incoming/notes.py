@@ -1,6 +1,7 @@
 """Notes received (reference/federation.md §3.6, §3.9, §4.1-4.6, §4.10): Create{Note} (and
 Article/Page, kept as notes) becomes a remote Status with its mentions, hashtags, custom
-emoji, hotlinked media, reply thread and quote.
+emoji, hotlinked media, reply thread and quote (linked by the rule of
+federation.quotes.links: FEP-044f quotes need their consent).
 
 Everything fetched (an object given by id, missing reply parents up to
 PLEROMA_FEDERATION_MAX_REPLY_DEPTH of them, their authors) is fetched first, outside the
@@ -65,6 +66,14 @@ class Incoming:
     note: dict
     author: User
     activity: dict | None = None
+    stamp: dict | None = None  # its verified quoteAuthorization (federation.quotes.check_stamp)
+
+
+def with_stamp(note: dict, author: User, activity: dict | None = None) -> Incoming:
+    """An Incoming with its quote's stamp checked (a fetch: outside any transaction)."""
+    from federation import quotes
+
+    return Incoming(note, author, activity, quotes.check_stamp(note, quote_uri(note)))
 
 
 def _http_url(value) -> str:
@@ -106,7 +115,7 @@ def _fetch_note(uri: str) -> Incoming | None:
     except actors.ActorError:
         return None
     try:
-        return Incoming(check_note(document, author), author)
+        return with_stamp(check_note(document, author), author)
     except (Rejected, Ignored):
         return None
 
@@ -454,8 +463,14 @@ def store_note(incoming: Incoming) -> Status:
     summary = note.get("summary") if isinstance(note.get("summary"), str) else ""
     if len(summary) > MAX_SUMMARY:
         raise Rejected(f"The summary is over {MAX_SUMMARY} characters")
+    from federation import quotes
+
     parent = status_by_uri(_http_url(object_id(note.get("inReplyTo"))))
-    quoted = status_by_uri(quote_uri(note))
+    quoted_uri = quote_uri(note)
+    quoted = status_by_uri(quoted_uri)
+    if quoted is not None and quoted.reblog_of_id:
+        quoted = None
+    linked = quotes.links(note, author, quoted, incoming.stamp)
     visibility = visibility_of(note, activity, author)
     published = published_at(note)
     try:
@@ -466,12 +481,13 @@ def store_note(incoming: Incoming) -> Status:
                 spoiler_text=markup.strip_tags(summary), sensitive=note.get("sensitive") is True,
                 language=language_of(note, activity, note.get("content")), visibility=visibility,
                 in_reply_to=parent, in_reply_to_account_id=parent.account_id if parent else None,
-                quote=quoted if quoted is not None and quoted.reblog_of_id is None else None,
+                quote=quoted if linked else None,
                 context=_context_for(note, parent), emojis=emojis_of(note), created_at=published,
                 edited_at=updated_at(note) if updated_at(note) and updated_at(note) > published else None,
             )
     except IntegrityError:  # stored meanwhile by another delivery
         return Status.objects.get(ap_id=note["id"])
+    quotes.record_received(status, note, quoted_uri, incoming.stamp, linked)
     store_tags(status, hashtags_of(note), replace=False)
     store_media(status, attachments_of(note), replace=False)
     poll = poll_of(note)
@@ -523,7 +539,7 @@ def prepare_create(activity: dict, remote: User) -> list[Incoming]:
         raise Ignored("deleted before it arrived")
     if Status.objects.filter(ap_id=note["id"]).exists():
         return []  # known already (another Create of it, or fetched as a parent)
-    return [Incoming(note, remote, activity), *fetch_ancestors(note), *_fetch_quoted(note)]
+    return [with_stamp(note, remote, activity), *fetch_ancestors(note), *_fetch_quoted(note)]
 
 
 def _fetch_quoted(note: dict) -> list[Incoming]:

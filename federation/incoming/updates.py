@@ -1,7 +1,7 @@
 """Update received (reference/federation.md §3.10, §4.9): an edit of a remote note (content,
 content warning, sensitivity, media, emoji, hashtags, new mentions; applied only when its
-`updated` is newer than what is stored) and a remote profile refreshed from the embedded
-actor."""
+`updated` is newer than what is stored; poll counts and a quote's consent whatever its
+`updated`) and a remote profile refreshed from the embedded actor."""
 
 from __future__ import annotations
 
@@ -29,11 +29,12 @@ def prepare_update(activity: dict, remote: User) -> None:
     if not same_host(object_id(obj), remote.remote_ap_id or ""):
         raise Rejected("Object id and actor are on different hosts")
     note = notes.check_note(obj, remote)
+    incoming = notes.with_stamp(note, remote, activity)  # its quote's stamp, fetched here
     if Status.objects.filter(ap_id=note["id"]).exists():
-        return None
+        return [incoming]
     # An Update before its Create (§3.5): a note that passes the Create's checks is stored
     # as if created, with its missing parents.
-    return [notes.Incoming(note, remote, activity), *notes.fetch_ancestors(note)]
+    return [incoming, *notes.fetch_ancestors(note)]
 
 
 def handle_update(activity: dict, remote: User, prepared=None) -> None:
@@ -50,11 +51,16 @@ def handle_update(activity: dict, remote: User, prepared=None) -> None:
         return
     if status.account_id != remote.pk:
         raise Rejected("Update of an object owned by another actor")
+    from federation import quotes
+
     counted = notes.refresh_poll(status, note)  # a Question's counts change without `updated`
+    # and so does a quote's consent (FEP-044f: the stamp comes in an Update of the same version)
+    stamp = prepared[0].stamp if prepared else None
+    requoted = quotes.refresh_received(status, note, notes.quote_uri(note), stamp)
     try:
         edit_note(status, note, activity)
     except Ignored:
-        if not counted:
+        if not counted and not requoted:
             raise
 
 
