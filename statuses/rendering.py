@@ -223,6 +223,8 @@ def render_page(viewer, page: list, sources: Sources | None = None) -> dict:
     def with_quote(pk):
         status = data[pk]
         quote_pk = refs[pk].quote_id
+        if quote_pk in data:  # the quoted object's own id, which for a remote post is not ours
+            status = {**status, "pleroma": {**status["pleroma"], "quote_url": data[quote_pk]["uri"]}}
         if status["pleroma"]["quote_visible"] and quote_pk in data:
             quoted = data[quote_pk]
             status = {**status, "pleroma": {**status["pleroma"],

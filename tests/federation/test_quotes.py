@@ -27,6 +27,7 @@ class TestQuoteSent:
         (created,) = outbox("Create")
         fields = {key: created.payload["object"].get(key) for key in ("quoteUrl", "quoteUri", "_misskey_quote")}
         assert fields == dict.fromkeys(fields, "https://three.example/objects/1")
+        assert response.json()["pleroma"]["quote_url"] == "https://three.example/objects/1"
 
 
 class TestQuoteReceived:
