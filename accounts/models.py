@@ -22,7 +22,8 @@ from core.render_cache import ForgettingQuerySet
 UNRENDERED_USER_FIELDS = frozenset({
     "last_active_at", "last_login", "password", "email", "password_reset_pending",
     "settings_store", "notification_settings", "registration_reason",
-    "inbox", "shared_inbox", "followers_address", "public_key_id", "public_key_pem", "last_fetched_at",
+    "inbox", "shared_inbox", "followers_address", "featured_address", "public_key_id", "public_key_pem",
+    "last_fetched_at",
 })
 
 
@@ -129,6 +130,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     shared_inbox = models.CharField(max_length=2000, blank=True, default="")
     remote_url = models.CharField(max_length=2000, blank=True, default="")  # profile page
     followers_address = models.CharField(max_length=2000, blank=True, default="")
+    featured_address = models.CharField(max_length=2000, blank=True, default="")  # pinned statuses
     public_key_id = models.CharField(max_length=2000, blank=True, default="")
     public_key_pem = models.TextField(blank=True, default="")
     remote_avatar = models.CharField(max_length=2000, blank=True, default="")  # hotlinked URLs

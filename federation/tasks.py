@@ -88,3 +88,17 @@ def move_followers_elsewhere(origin_id: str, target_ap_id: str) -> None:
     except actors.ActorError:
         return  # the new account can not be had: the followers stay
     registry.get_relationships().move_followers(origin, target)
+
+
+@shared_task(queue="inbox", acks_late=True, max_retries=5, autoretry_for=TRANSIENT, retry_backoff=True)
+def read_featured(user_id: str) -> None:
+    """Read a remote account's featured collection (its pins) after its actor was fetched."""
+    from django.core.cache import cache
+
+    from federation.incoming import featured
+
+    account = User.objects.filter(pk=user_id, domain__isnull=False, is_active=True).exclude(
+        featured_address="").first()
+    # One read a minute per account: actor refreshes come in bursts (a key refresh, an Update).
+    if account is not None and cache.add(f"federation:featured-read:{user_id}", 1, timeout=60):
+        featured.read_featured(account)
