@@ -1,4 +1,4 @@
-"""Accounts: users with Pleroma's profile fields, OAuth apps, remote actors, scrobbles.
+"""Accounts: users (local and of other servers) with Pleroma's profile fields, OAuth apps, scrobbles.
 
 The OAuth application model stays here although the OAuth views live in `oauth`: it is
 django-oauth-toolkit's swapped model (OAUTH2_PROVIDER_APPLICATION_MODEL = accounts.App), and
@@ -217,15 +217,6 @@ class App(AbstractApplication):
     @property
     def scope_list(self) -> list[str]:
         return self.scopes.split()
-
-
-class RemoteActor(models.Model):
-    """An account on another server found through webfinger (aliases and move targets)."""
-
-    ap_id = models.URLField(max_length=500, unique=True)
-    acct = models.CharField(max_length=300, db_index=True)  # nick@host, as webfinger names it
-    also_known_as = models.JSONField(default=list, blank=True)
-    fetched_at = models.DateTimeField(default=timezone.now)
 
 
 class Scrobble(models.Model):

@@ -18,16 +18,21 @@ def _acct_of(value: str) -> tuple[str, str] | None:
     return nick, host.lower()
 
 
-def resolve_account(value: str, *, strict: bool = False) -> User | None:
+def _fetch(actor_id: str, *, fresh: bool) -> User:
+    return actors.refresh_actor(actor_id) if fresh else actors.get_or_fetch_by_ap_id(actor_id)
+
+
+def resolve_account(value: str, *, strict: bool = False, fresh: bool = False) -> User | None:
     """The remote account `value` names (`nick@host`, `@nick@host`, `acct:` form or an actor
-    URL), fetched when unknown or stale; None when it cannot be found (`strict`: raise
-    RemoteUnreachable when the server does not answer)."""
+    URL), fetched when unknown or stale (`fresh`: fetched now, or None when that fails);
+    None when it cannot be found (`strict`: raise RemoteUnreachable when the server does
+    not answer)."""
     value = (value or "").strip()
     if value.startswith(("http://", "https://")):
         if value.startswith(f"{settings.PLEROMA_URL}/"):
             return None
         try:
-            return actors.get_or_fetch_by_ap_id(value)
+            return _fetch(value, fresh=fresh)
         except actors.ActorError:
             return None
     acct = _acct_of(value)
@@ -37,9 +42,9 @@ def resolve_account(value: str, *, strict: bool = False) -> User | None:
     known = User.objects.filter(nickname__iexact=f"{nick}@{host}", domain__isnull=False).first()
     if known is not None and known.remote_ap_id:
         try:
-            return actors.get_or_fetch_by_ap_id(known.remote_ap_id)
+            return _fetch(known.remote_ap_id, fresh=fresh)
         except actors.ActorError:
-            return known
+            return None if fresh else known
     try:
         document = remote.finger(nick, host)
     except remote.RemoteUnreachable:
@@ -55,7 +60,7 @@ def resolve_account(value: str, *, strict: bool = False) -> User | None:
     if not actor_id.startswith(("http://", "https://")):
         return None
     try:
-        return actors.get_or_fetch_by_ap_id(actor_id)
+        return _fetch(actor_id, fresh=fresh)
     except actors.ActorError:
         return None
 

@@ -79,14 +79,20 @@ def move_followers_elsewhere(origin_id: str, target_ap_id: str) -> None:
     account on another server, fetched when unknown; safe to rerun (moved ones are done)."""
     from accounts import registry
     from federation import actors
+    from federation.incoming.common import is_local_uri, local_account
 
     origin = User.objects.filter(pk=origin_id).first()
     if origin is None or origin.moved_to != target_ap_id:
         return
-    try:
-        target = actors.get_or_fetch_by_ap_id(target_ap_id)
-    except actors.ActorError:
-        return  # the new account can not be had: the followers stay
+    if is_local_uri(target_ap_id):
+        target = local_account(target_ap_id)  # a remote account moved to one of ours
+        if target is None:
+            return
+    else:
+        try:
+            target = actors.get_or_fetch_by_ap_id(target_ap_id)
+        except actors.ActorError:
+            return  # the new account can not be had: the followers stay
     registry.get_relationships().move_followers(origin, target)
 
 
