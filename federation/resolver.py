@@ -1,10 +1,12 @@
-"""Finding accounts of other servers for the client API (reference/federation.md §1.1, §7):
-`nick@host` by WebFinger then a signed fetch of its actor, or an actor URL; stored as User
-rows with a domain and refreshed when stale."""
+"""Finding accounts and statuses of other servers for the client API (reference/federation.md
+§1.1, §7): `nick@host` by WebFinger then a signed fetch of its actor, or an actor URL;
+stored as User rows with a domain and refreshed when stale. A status by its object id,
+fetched with its missing reply parents and stored."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import transaction
 
 from accounts import remote
 from accounts.models import User
@@ -77,3 +79,29 @@ def find_account(value: str) -> tuple[User | None, str]:
     except remote.RemoteUnreachable:
         return None, UNREACHABLE
     return (found, "") if found is not None else (None, NOT_FOUND)
+
+
+def resolve_status(uri: str):
+    """The status an object id names: stored already, or fetched from its server (signed,
+    with its author and missing reply parents, before any transaction) and stored; None
+    when it cannot be had or is not a note."""
+    from federation.incoming import notes
+    from federation.incoming.common import Ignored, Rejected, is_local_uri, status_by_uri
+
+    uri = (uri or "").strip()
+    if not uri.startswith(("http://", "https://")) or len(uri) > notes.MAX_ID:
+        return None
+    known = status_by_uri(uri)
+    if known is not None or is_local_uri(uri):
+        return known
+    try:
+        thread = notes.fetch_thread(uri)
+    except Rejected:
+        return None
+    if not thread:
+        return None
+    try:
+        with transaction.atomic():
+            return notes.store_thread(thread)
+    except (Rejected, Ignored):
+        return None

@@ -1,9 +1,12 @@
 """What happens to accounts across two running servers (reference/federation.md §3.11, §3.13,
 §7), driven through each server's client API over real HTTP: an alias by a handle of the
-other server, a move there and its followers on both sides, the deletion of an account.
+other server, a move there and its followers on both sides, the deletion of an account,
+remote interaction (a visitor sent to their own server's page follows, favourites, repeats).
 Each runs both ways (`sides`: the acting account's server first)."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 import requests
@@ -118,3 +121,54 @@ class TestAccountDeletion:
         gone = requests.get(f"{here.server.url}/users/amy", headers={"Accept": AP}, timeout=10)
         assert (gone.status_code, gone.json()["type"]) == (410, "Tombstone")
         assert dee_here["acct"] == f"dee@{there.domain}"
+
+
+def submit(url: str, **fields: str) -> requests.Response:
+    """Open a form page as a browser does and send it with its CSRF token and cookie."""
+    browser = requests.Session()
+    page = browser.get(url, timeout=30)
+    assert page.status_code == 200, page.text[:500]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    action = re.search(r'<form method="post" action="([^"]+)"', page.text).group(1)
+    acct = re.search(r'name="acct" value="([^"]+)"', page.text).group(1)
+    base = url.split("/ostatus_subscribe", 1)[0]
+    return browser.post(f"{base}{action}", data={"csrfmiddlewaretoken": token, "acct": acct, **fields},
+                        headers={"Referer": url}, timeout=30)
+
+
+class TestRemoteInteraction:
+    def test_a_visitor_follows_favourites_and_repeats_from_their_own_server(self, sides):
+        here, there = sides  # amy here; ben there, sent to his own server by amy's
+        here.user("amy")
+        there.user("ben")
+        post = here.post("amy", "/api/v1/statuses", data={"status": "come and see"})
+        amy_actor = f"{here.server.url}/users/amy"
+
+        # the account: the other server's remote-follow page follows amy
+        answer = here.server.post("/api/v1/pleroma/remote_interaction",
+                                  data={"ap_id": amy_actor, "profile": f"ben@{there.domain}"}).json()
+        assert answer == {"url": f"{there.server.url}/ostatus_subscribe?acct={amy_actor}"}
+        followed = submit(answer["url"], nickname="ben", password=PASSWORD)
+        assert followed.status_code == 200 and "Following" in followed.text, followed.text[:500]
+        amy = account_id(here, "amy")
+        eventually(lambda: [a["acct"] for a in here.get("amy", f"/api/v1/accounts/{amy}/followers")]
+                   == [f"ben@{there.domain}"], "ben among amy's followers", TIMEOUT, here, there)
+
+        # the status: its page there favourites and repeats it
+        answer = here.server.post("/api/v1/pleroma/remote_interaction",
+                                  data={"ap_id": post["uri"], "profile": f"@ben@{there.domain}"}).json()
+        assert answer == {"url": f"{there.server.url}/ostatus_subscribe?acct={post['uri']}"}
+        for action, done in (("favourite", "Favourited"), ("reblog", "Repeated")):
+            response = submit(answer["url"], nickname="ben", password=PASSWORD, action=action)
+            assert response.status_code == 200 and done in response.text, response.text[:500]
+
+        def counts():
+            status = here.get("amy", f"/api/v1/statuses/{post['id']}")
+            return status["favourites_count"], status["reblogs_count"]
+
+        eventually(lambda: counts() == (1, 1), "favourite and repeat counted", TIMEOUT, here, there)
+        favourited_by = here.get("amy", f"/api/v1/statuses/{post['id']}/favourited_by")
+        assert [a["acct"] for a in favourited_by] == [f"ben@{there.domain}"]
+        # Mastodon's spelling of the page shows the same post
+        page = requests.get(f"{there.server.url}/authorize_interaction", params={"uri": post["uri"]}, timeout=30)
+        assert page.status_code == 200 and "come and see" in page.text
