@@ -83,6 +83,11 @@ class TestMoves:
         here.user("amy")
         there.user("ben")
         follow(there, "ben", here, "amy")
+        # an alias added and removed again by the handle of the other server
+        for method in ("PUT", "DELETE"):
+            assert there.call(method, "ben", "/api/pleroma/aliases", json={"alias": f"amy@{here.domain}"}) == {
+                "status": "success"}
+        assert there.get("ben", "/api/pleroma/aliases") == {"aliases": []}
         refused = here.post("amy", "/api/pleroma/move_account",
                             data={"password": PASSWORD, "target_account": f"ben@{there.domain}"})
         assert refused == {"error": "Target account must have the origin in `alsoKnownAs`"}
