@@ -177,3 +177,21 @@ class TestRemoteInteraction:
         # Mastodon's spelling of the page shows the same post
         page = requests.get(f"{there.server.url}/authorize_interaction", params={"uri": post["uri"]}, timeout=30)
         assert page.status_code == 200 and "come and see" in page.text
+
+
+class TestPinsOfAnotherServer:
+    def test_an_account_looked_up_there_shows_its_pinned_posts(self, sides):
+        here, there = sides  # amy pins a post here; ben there looks her up for the first time
+        here.user("amy")
+        there.user("ben")
+        pinned = here.post("amy", "/api/v1/statuses", data={"status": "read this first"})
+        here.post("amy", "/api/v1/statuses", data={"status": "just a post"})
+        assert here.post("amy", f"/api/v1/statuses/{pinned['id']}/pin")["pinned"] is True
+        amy = there.account_of("ben", here, "amy")
+
+        def pins():
+            return there.get("ben", f"/api/v1/accounts/{amy['id']}/statuses", params={"pinned": "true"})
+
+        seen = eventually(lambda: pins(), "amy's pinned post there", TIMEOUT, here, there)
+        assert [(s["uri"], s["pinned"]) for s in seen] == [(pinned["uri"], True)]
+        assert "read this first" in seen[0]["content"]
