@@ -61,3 +61,23 @@ class TestDeleteAccountSent:
         Follow.objects.create(follower=UserFactory(), followed=client.user)
         client.post("/api/pleroma/delete_account", {"password": PASSWORD})
         assert outbox("Delete") == []
+
+
+class TestAdminDelete:
+    """/admin/accounts/user/:id/delete/ and the delete_selected action"""
+
+    def test_deleting_in_the_admin_is_the_moderators_delete(self, client):
+        admin = UserFactory(nickname="root", is_admin=True)
+        client.force_login(admin)
+        one, two = UserFactory(), UserFactory()
+        for n, user in enumerate((one, two)):
+            Follow.objects.create(follower=remote(f"fan{n}", "one.example"), followed=user)
+        response = client.post(f"/admin/accounts/user/{one.pk}/delete/", {"post": "yes"})
+        assert response.status_code == 302
+        response = client.post("/admin/accounts/user/", {"action": "delete_selected", "_selected_action": [two.pk],
+                                                         "post": "yes"})
+        assert response.status_code == 302
+        for user in (one, two):
+            kept = type(user).objects.get(pk=user.pk)  # the row stays, nickname reserved
+            assert (kept.is_deleted, kept.is_active) == (True, False)
+        assert {a.payload["object"] for a in outbox("Delete")} == {one.ap_id, two.ap_id}
