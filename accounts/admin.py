@@ -51,6 +51,20 @@ class UserAdmin(DjangoUserAdmin):
                              "fields": ("nickname", "email", "password1", "password2")}),)
     actions = ("activate", "deactivate", "confirm", "approve", "make_moderator", "remove_moderator")
 
+    def delete_model(self, request, obj):
+        """Deleting an account here is the moderators' delete (accounts.moderation.remove_user):
+        the profile purged, the data removed by a task, the other servers told; the row
+        stays with its nickname reserved."""
+        from accounts import moderation
+
+        moderation.remove_user(obj)
+
+    def delete_queryset(self, request, queryset):
+        from accounts import moderation
+
+        for user in queryset.filter(is_deleted=False):
+            moderation.remove_user(user)
+
     @admin.action(description="Activate the selected accounts")
     def activate(self, request, queryset):
         count = queryset.update(is_active=True)

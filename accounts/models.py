@@ -1,4 +1,4 @@
-"""Accounts: users with Pleroma's profile fields, OAuth apps, remote actors, scrobbles.
+"""Accounts: users (local and of other servers) with Pleroma's profile fields, OAuth apps, scrobbles.
 
 The OAuth application model stays here although the OAuth views live in `oauth`: it is
 django-oauth-toolkit's swapped model (OAUTH2_PROVIDER_APPLICATION_MODEL = accounts.App), and
@@ -22,7 +22,8 @@ from core.render_cache import ForgettingQuerySet
 UNRENDERED_USER_FIELDS = frozenset({
     "last_active_at", "last_login", "password", "email", "password_reset_pending",
     "settings_store", "notification_settings", "registration_reason",
-    "inbox", "shared_inbox", "followers_address", "public_key_id", "public_key_pem", "last_fetched_at",
+    "inbox", "shared_inbox", "followers_address", "featured_address", "public_key_id", "public_key_pem",
+    "last_fetched_at",
 })
 
 
@@ -129,6 +130,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     shared_inbox = models.CharField(max_length=2000, blank=True, default="")
     remote_url = models.CharField(max_length=2000, blank=True, default="")  # profile page
     followers_address = models.CharField(max_length=2000, blank=True, default="")
+    featured_address = models.CharField(max_length=2000, blank=True, default="")  # pinned statuses
     public_key_id = models.CharField(max_length=2000, blank=True, default="")
     public_key_pem = models.TextField(blank=True, default="")
     remote_avatar = models.CharField(max_length=2000, blank=True, default="")  # hotlinked URLs
@@ -219,15 +221,6 @@ class App(AbstractApplication):
     @property
     def scope_list(self) -> list[str]:
         return self.scopes.split()
-
-
-class RemoteActor(models.Model):
-    """An account on another server found through webfinger (aliases and move targets)."""
-
-    ap_id = models.URLField(max_length=500, unique=True)
-    acct = models.CharField(max_length=300, db_index=True)  # nick@host, as webfinger names it
-    also_known_as = models.JSONField(default=list, blank=True)
-    fetched_at = models.DateTimeField(default=timezone.now)
 
 
 class Scrobble(models.Model):

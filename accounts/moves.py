@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts import registry, remote
-from accounts.models import RemoteActor, User
+from accounts.models import User
 from core.exceptions import ApiError, NotFound
 
 
@@ -20,7 +20,8 @@ def list_aliases(user: User) -> list[str]:
     prefix = _local_ap_prefix()
     local = {u.nickname.lower(): u for u in User.objects.filter(
         nickname__in=[a[len(prefix):] for a in ap_ids if a.startswith(prefix)], is_deleted=False)}
-    remotes = dict(RemoteActor.objects.filter(ap_id__in=ap_ids).values_list("ap_id", "acct"))
+    remotes = dict(User.objects.filter(remote_ap_id__in=ap_ids, domain__isnull=False, is_deleted=False)
+                   .values_list("remote_ap_id", "nickname"))
     out = []
     for ap_id in ap_ids:
         if ap_id.startswith(prefix):
@@ -32,18 +33,26 @@ def list_aliases(user: User) -> list[str]:
     return out
 
 
-def resolve_account_ap_id(value: str) -> str | None:
-    """The AP id a `nick@host` names: a local account, or one found over webfinger."""
-    user = remote.local_user(value)
-    if user is not None:
-        return user.ap_id
+def _remote_value(value: str) -> str | None:
+    """`nick@host` of another server or an actor URL elsewhere, as the resolvers take it."""
+    value = (value or "").strip()
+    if value.startswith(("http://", "https://")):
+        return None if value.startswith(f"{settings.PLEROMA_URL}/") else value
     nick, host = remote.split_acct(value)
     if remote.is_local_host(host) or not nick:
         return None
-    try:
-        return remote.resolve(nick, host).ap_id
-    except remote.RemoteNotFound:
-        return None
+    return f"{nick}@{host}"
+
+
+def resolve_account_ap_id(value: str) -> str | None:
+    """The AP id a `nick@host` names: a local account, or one of another server found over
+    WebFinger (and its actor fetched, so that it is known from then on)."""
+    user = remote.local_user(value)
+    if user is not None:
+        return user.ap_id
+    wanted = _remote_value(value)
+    found = registry.resolve_remote_account(wanted) if wanted else None
+    return found.ap_id if found is not None else None
 
 
 def add_alias(user: User, alias: str) -> None:
@@ -63,11 +72,13 @@ def _known_ap_id(value: str) -> str | None:
     user = remote.local_user(value)
     if user is not None:
         return user.ap_id
-    nick, host = remote.split_acct(value)
-    if host is None:
+    wanted = _remote_value(value)
+    if wanted is None:
         return None
-    row = RemoteActor.objects.filter(acct__iexact=f"{nick}@{host}").first()
-    return row.ap_id if row else None
+    if wanted.startswith(("http://", "https://")):
+        return wanted
+    row = User.objects.filter(nickname__iexact=wanted, domain__isnull=False).first()
+    return row.remote_ap_id if row else None
 
 
 def delete_alias(user: User, alias: str) -> None:
@@ -86,13 +97,10 @@ def _move_target(value: str) -> tuple[str, list[str], User | None]:
     local = remote.local_user(value)
     if local is not None:
         return local.ap_id, list(local.also_known_as), local
-    nick, host = remote.split_acct(value)
-    if remote.is_local_host(host) or not nick:
+    wanted = _remote_value(value)
+    found = registry.resolve_remote_account(wanted, fresh=True) if wanted else None
+    if found is None or not found.is_active or found.is_deleted:
         raise NotFound("Target account not found.")
-    try:
-        found = remote.resolve(nick, host)
-    except remote.RemoteNotFound as exc:
-        raise NotFound("Target account not found.") from exc
     return found.ap_id, list(found.also_known_as), None
 
 

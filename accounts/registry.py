@@ -34,13 +34,19 @@ account_data_removers: list[Callable] = []
 # Update{Person} to the account's followers elsewhere.
 profile_updated: list[Callable] = []
 
+# Functions user -> None called inside the transaction of delete_account (the user's own
+# request or a moderator's), once the profile is purged and while its relationships are
+# still there: federation sends Delete of the actor to every server that knows it.
+account_deleted: list[Callable] = []
+
 # Functions (user, target AP id) -> None called inside the transaction of move_account,
 # after the account was marked moved: federation sends Move to its followers elsewhere and
 # moves its local followers to a target of another server.
 account_moved: list[Callable] = []
 
-# Functions value -> User | None finding an account of another server by `nick@host` or
-# actor URL (fetching it when needed); federation registers one.
+# Functions (value, *, fresh=False) -> User | None finding an account of another server by
+# `nick@host` or actor URL (fetching it when needed; with `fresh`, always fetched anew, as
+# a move target's aliases must be); federation registers one.
 account_resolvers: list[Callable] = []
 
 
@@ -60,10 +66,11 @@ def find_remote_account(value: str) -> tuple[User | None, str]:
     return None, reason
 
 
-def resolve_remote_account(value: str) -> User | None:
-    """The account elsewhere `value` names, through the registered resolvers."""
+def resolve_remote_account(value: str, *, fresh: bool = False) -> User | None:
+    """The account elsewhere `value` names, through the registered resolvers (`fresh`: its
+    actor fetched now, not taken from what this server remembers)."""
     for resolve in account_resolvers:
-        found = resolve(value)
+        found = resolve(value, fresh=fresh)
         if found is not None:
             return found
     return None

@@ -1,6 +1,7 @@
-"""Accounts on other servers: webfinger and actor documents fetched through core.http.
+"""Accounts on other servers: their webfinger documents fetched through core.http, and the
+forms of a handle (actor documents are federation's, through accounts.registry).
 
-Used for aliases, move targets and remote interaction. A remote server is asked with this
+Used for remote interaction and by federation's resolver. A remote server is asked with this
 server's own scheme, as Pleroma's WebFinger does (https in production, http between two
 instances on loopback in tests).
 """
@@ -11,14 +12,11 @@ import re
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
 
-from accounts.models import RemoteActor, User
+from accounts.models import User
 from core import http
 
 SUBSCRIBE_REL = "http://ostatus.org/schema/1.0/subscribe"
-AP_ACCEPT = 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
 ACCT_RE = re.compile(r"^@?(?P<nick>[^@\s/]+)@(?P<host>[^@\s/]+)$")
 
 
@@ -108,31 +106,3 @@ def subscribe_template(nick: str, host: str) -> str:
     if "{uri}" not in template:
         raise RemoteNotFound("no subscribe template")
     return template
-
-
-def fetch_actor(ap_id: str) -> dict:
-    try:
-        document = http.get_json(ap_id, timeout=10, max_bytes=2_000_000, headers={"Accept": AP_ACCEPT})
-    except http.OutboundError as exc:
-        raise RemoteNotFound(str(exc)) from exc
-    if not isinstance(document, dict) or document.get("id") != ap_id:
-        raise RemoteNotFound("actor document does not name itself")
-    return document
-
-
-def resolve(nick: str, host: str) -> RemoteActor:
-    """Fetch `nick@host` afresh (webfinger, then its actor) and remember what it says."""
-    link = _link(finger(nick, host), "self", types=("activity+json", "ld+json"))
-    ap_id = str(link.get("href") or "") if link else ""
-    if not ap_id.startswith(("http://", "https://")):
-        raise RemoteNotFound("no actor link")
-    actor = fetch_actor(ap_id)
-    aliases = actor.get("alsoKnownAs") or []
-    if isinstance(aliases, str):
-        aliases = [aliases]
-    aliases = [str(a) for a in aliases if isinstance(a, str)]
-    with transaction.atomic():
-        remote, _ = RemoteActor.objects.update_or_create(
-            ap_id=ap_id, defaults={"acct": f"{nick}@{host}", "also_known_as": aliases,
-                                   "fetched_at": timezone.now()})
-    return remote

@@ -49,7 +49,8 @@ def confirm_password(user: User, password) -> None:
 # --- deletion -------------------------------------------------------------------------------
 
 def delete_account(user: User) -> None:
-    """Deactivate and purge the profile now; remove the account's data in a task.
+    """Deactivate and purge the profile now, tell the other servers (Delete of the actor);
+    remove the account's data in a task.
 
     The row stays (nickname reserved) unless the account never finished onboarding.
     """
@@ -58,6 +59,8 @@ def delete_account(user: User) -> None:
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         purge_profile(locked)
+        for hook in registry.account_deleted:
+            hook(locked)
         transaction.on_commit(lambda: tasks.remove_account_data.delay(str(locked.pk)))
 
 

@@ -148,13 +148,16 @@ def render_account(user: User, viewer=None, relationship: dict | None = None,
 
 
 def moved_account(user: User, viewer) -> dict | None:
-    """The Account a moved local account points to (one query, only for moved accounts)."""
+    """The Account a moved account points to, of this server or another one this server
+    knows (one query, only for moved accounts)."""
     if not user.moved_to:
         return None
     prefix = f"{settings.PLEROMA_URL}/users/"
-    if not user.moved_to.startswith(prefix):
-        return None  # moved to another server: no local Account to show
-    target = User.objects.filter(nickname=user.moved_to[len(prefix):], is_deleted=False).first()
+    if user.moved_to.startswith(prefix):
+        target = User.objects.filter(nickname=user.moved_to[len(prefix):], domain__isnull=True,
+                                     is_deleted=False).first()
+    else:
+        target = User.objects.filter(remote_ap_id=user.moved_to, is_deleted=False).first()
     if target is None or target.pk == user.pk:
         return None
     return render_account(target, viewer)

@@ -130,6 +130,7 @@ def actor_fields(document: dict, actor_id: str) -> dict:
     fields = [{"name": str(item.get("name", ""))[:512], "value": str(item.get("value", ""))[:2048]}
               for item in (document.get("attachment") or []) if isinstance(item, dict)
               and item.get("type") == "PropertyValue"][:20]
+    featured = _string(document.get("featured"))
     from core import markup
 
     return {
@@ -144,6 +145,8 @@ def actor_fields(document: dict, actor_id: str) -> dict:
         "shared_inbox": _string(endpoints.get("sharedInbox")),
         "remote_url": _string(document.get("url")) or actor_id,
         "followers_address": _string(document.get("followers")),
+        # Only a collection on the actor's own host is read for its pins (§1.4, §3.15).
+        "featured_address": featured if _same_host(featured, actor_id) else "",
         "public_key_id": key_id if key_id and _same_host(key_id, actor_id) else "",
         "public_key_pem": key_pem if key_id and _same_host(key_id, actor_id) else "",
         "remote_avatar": _image(document.get("icon")),
@@ -172,7 +175,13 @@ def refresh_actor(actor_id: str, *, expect_key_id: str | None = None) -> User:
     fields = actor_fields(document, actor_id)
     if expect_key_id is not None and fields["public_key_id"] != expect_key_id:
         raise ActorError("the actor does not list that key")
-    return store_actor(actor_id, fields)
+    user = store_actor(actor_id, fields)
+    if user.featured_address and user.is_active:
+        from federation import tasks
+
+        user_id = str(user.pk)
+        transaction.on_commit(lambda: tasks.read_featured.delay(user_id))  # its pins (§1.4)
+    return user
 
 
 def store_actor(actor_id: str, fields: dict) -> User:

@@ -14,9 +14,11 @@ class FederationConfig(AppConfig):
         from accounts.models import User
         from federation import incoming, publish, publish_features, resolver
         from relationships import registry as relationship_hooks
+        from statuses import registry as status_hooks
 
         registry.account_resolvers.append(resolver.resolve_account)
         registry.account_finders.append(resolver.find_account)
+        status_hooks.status_resolvers.append(resolver.resolve_status)
         relationship_hooks.follow_request_answered.append(incoming.follow_request_answered)
         publish.register()
         publish_features.register()

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -81,8 +82,12 @@ def audience(recipients: Iterable[User | None], *, followers_of: User | None = N
 
 
 def send(actor: User, payload: dict, inboxes: list[str]) -> OutgoingActivity | None:
-    """Record `payload` for delivery to `inboxes` (nothing when no one elsewhere gets it)."""
+    """Record `payload` for delivery to `inboxes` (nothing when no one elsewhere gets it).
+    A deleted account sends only the Delete of itself: that one removes its posts,
+    favourites and follows on the other side, so the clean-up here sends nothing more."""
     if not federating() or not actor.is_local or not inboxes:
+        return None
+    if actor.is_deleted and not (payload.get("type") == "Delete" and payload.get("object") == actor.ap_id):
         return None
     return delivery.enqueue(actor, payload, inboxes)
 
@@ -336,6 +341,25 @@ def profile_updated(user: User) -> None:
     send(user, payload, list(dict.fromkeys(inboxes)))
 
 
+def known_by_inboxes(user: User) -> list[str]:
+    """The inboxes of every server that knows `user` through a relationship: its followers
+    and follow requesters, the accounts it follows or asked to, one per shared inbox."""
+    rows = User.objects.filter(domain__isnull=False, is_active=True).filter(
+        Q(following_rel__followed=user) | Q(followers_rel__follower=user)).values_list("shared_inbox", "inbox")
+    return list(dict.fromkeys(shared or inbox for shared, inbox in rows if shared or inbox))
+
+
+def account_deleted(user: User) -> None:
+    """accounts.registry.account_deleted: Delete of the actor (§3.11), to every server that
+    knows it; sent before the relationships are removed, signed with its key (kept)."""
+    if not user.is_local or not federating():
+        return
+    payload = {"@context": documents.litepub_context(), "id": activity_url("delete", user.pk, "actor"),
+               "type": "Delete", "actor": user.ap_id, "object": user.ap_id,
+               "to": [PUBLIC, followers_url(user)], "published": format_datetime(timezone.now())}
+    send(user, payload, known_by_inboxes(user))
+
+
 def register() -> None:
     """Listen to what the other apps announce (FederationConfig.ready)."""
     from accounts import registry as account_hooks
@@ -358,6 +382,7 @@ def register() -> None:
         (relationship_hooks.after_block, quotes.block_created),
         (relationship_hooks.after_unblock, block_lifted),
         (account_hooks.profile_updated, profile_updated),
+        (account_hooks.account_deleted, account_deleted),
     ]
     for hook_list, function in hooks:
         if function not in hook_list:

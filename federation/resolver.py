@@ -1,10 +1,12 @@
-"""Finding accounts of other servers for the client API (reference/federation.md §1.1, §7):
-`nick@host` by WebFinger then a signed fetch of its actor, or an actor URL; stored as User
-rows with a domain and refreshed when stale."""
+"""Finding accounts and statuses of other servers for the client API (reference/federation.md
+§1.1, §7): `nick@host` by WebFinger then a signed fetch of its actor, or an actor URL;
+stored as User rows with a domain and refreshed when stale. A status by its object id,
+fetched with its missing reply parents and stored."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import transaction
 
 from accounts import remote
 from accounts.models import User
@@ -18,16 +20,21 @@ def _acct_of(value: str) -> tuple[str, str] | None:
     return nick, host.lower()
 
 
-def resolve_account(value: str, *, strict: bool = False) -> User | None:
+def _fetch(actor_id: str, *, fresh: bool) -> User:
+    return actors.refresh_actor(actor_id) if fresh else actors.get_or_fetch_by_ap_id(actor_id)
+
+
+def resolve_account(value: str, *, strict: bool = False, fresh: bool = False) -> User | None:
     """The remote account `value` names (`nick@host`, `@nick@host`, `acct:` form or an actor
-    URL), fetched when unknown or stale; None when it cannot be found (`strict`: raise
-    RemoteUnreachable when the server does not answer)."""
+    URL), fetched when unknown or stale (`fresh`: fetched now, or None when that fails);
+    None when it cannot be found (`strict`: raise RemoteUnreachable when the server does
+    not answer)."""
     value = (value or "").strip()
     if value.startswith(("http://", "https://")):
         if value.startswith(f"{settings.PLEROMA_URL}/"):
             return None
         try:
-            return actors.get_or_fetch_by_ap_id(value)
+            return _fetch(value, fresh=fresh)
         except actors.ActorError:
             return None
     acct = _acct_of(value)
@@ -37,9 +44,9 @@ def resolve_account(value: str, *, strict: bool = False) -> User | None:
     known = User.objects.filter(nickname__iexact=f"{nick}@{host}", domain__isnull=False).first()
     if known is not None and known.remote_ap_id:
         try:
-            return actors.get_or_fetch_by_ap_id(known.remote_ap_id)
+            return _fetch(known.remote_ap_id, fresh=fresh)
         except actors.ActorError:
-            return known
+            return None if fresh else known
     try:
         document = remote.finger(nick, host)
     except remote.RemoteUnreachable:
@@ -55,7 +62,7 @@ def resolve_account(value: str, *, strict: bool = False) -> User | None:
     if not actor_id.startswith(("http://", "https://")):
         return None
     try:
-        return actors.get_or_fetch_by_ap_id(actor_id)
+        return _fetch(actor_id, fresh=fresh)
     except actors.ActorError:
         return None
 
@@ -72,3 +79,29 @@ def find_account(value: str) -> tuple[User | None, str]:
     except remote.RemoteUnreachable:
         return None, UNREACHABLE
     return (found, "") if found is not None else (None, NOT_FOUND)
+
+
+def resolve_status(uri: str):
+    """The status an object id names: stored already, or fetched from its server (signed,
+    with its author and missing reply parents, before any transaction) and stored; None
+    when it cannot be had or is not a note."""
+    from federation.incoming import notes
+    from federation.incoming.common import Ignored, Rejected, is_local_uri, status_by_uri
+
+    uri = (uri or "").strip()
+    if not uri.startswith(("http://", "https://")) or len(uri) > notes.MAX_ID:
+        return None
+    known = status_by_uri(uri)
+    if known is not None or is_local_uri(uri):
+        return known
+    try:
+        thread = notes.fetch_thread(uri)
+    except Rejected:
+        return None
+    if not thread:
+        return None
+    try:
+        with transaction.atomic():
+            return notes.store_thread(thread)
+    except (Rejected, Ignored):
+        return None

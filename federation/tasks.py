@@ -79,12 +79,32 @@ def move_followers_elsewhere(origin_id: str, target_ap_id: str) -> None:
     account on another server, fetched when unknown; safe to rerun (moved ones are done)."""
     from accounts import registry
     from federation import actors
+    from federation.incoming.common import is_local_uri, local_account
 
     origin = User.objects.filter(pk=origin_id).first()
     if origin is None or origin.moved_to != target_ap_id:
         return
-    try:
-        target = actors.get_or_fetch_by_ap_id(target_ap_id)
-    except actors.ActorError:
-        return  # the new account can not be had: the followers stay
+    if is_local_uri(target_ap_id):
+        target = local_account(target_ap_id)  # a remote account moved to one of ours
+        if target is None:
+            return
+    else:
+        try:
+            target = actors.get_or_fetch_by_ap_id(target_ap_id)
+        except actors.ActorError:
+            return  # the new account can not be had: the followers stay
     registry.get_relationships().move_followers(origin, target)
+
+
+@shared_task(queue="inbox", acks_late=True, max_retries=5, autoretry_for=TRANSIENT, retry_backoff=True)
+def read_featured(user_id: str) -> None:
+    """Read a remote account's featured collection (its pins) after its actor was fetched."""
+    from django.core.cache import cache
+
+    from federation.incoming import featured
+
+    account = User.objects.filter(pk=user_id, domain__isnull=False, is_active=True).exclude(
+        featured_address="").first()
+    # One read a minute per account: actor refreshes come in bursts (a key refresh, an Update).
+    if account is not None and cache.add(f"federation:featured-read:{user_id}", 1, timeout=60):
+        featured.read_featured(account)

@@ -64,7 +64,7 @@ def actor(request, nickname: str):
     user = _local_user(nickname)
     if wants_activitypub(request):
         if user is None:
-            return not_found()
+            return _gone_or_not_found(nickname)
         document = documents.actor_document(user)
         if settings.AUTHORIZED_FETCH:
             try:
@@ -77,6 +77,16 @@ def actor(request, nickname: str):
     if user is None:
         return render(request, "instance/not_found.html", status=404)
     return render(request, "instance/profile.html", {"profile": user, "ap_id": user.ap_id})
+
+
+def _gone_or_not_found(nickname: str) -> JsonResponse:
+    """A deleted account is 410 Gone with a Tombstone (Mastodon's answer, §3.11); fetchers
+    take it as they take 404, the answer for names that never were."""
+    deleted = User.objects.filter(nickname__iexact=nickname, domain__isnull=True, is_deleted=True).first()
+    if deleted is None:
+        return not_found()
+    return activity_json({"@context": documents.litepub_context(), "id": deleted.ap_id, "type": "Tombstone",
+                          "formerType": "Person"}, status=410)
 
 
 @require_GET

@@ -86,50 +86,89 @@ def host_meta(request):
     return HttpResponse(body, content_type="application/xrd+xml; charset=utf-8")
 
 
+INTERACTIONS = {"follow": "Follow the author", "favourite": "Favourite", "reblog": "Repeat"}
+
+
 @require_http_methods(["GET", "POST"])
 def ostatus_subscribe(request):
-    """GET /ostatus_subscribe?acct=: where remote servers send people who want to follow
-    someone here (local accounts lead to their profile), and where a local account follows
-    an account of another server (reference/federation.md §7): the account is resolved
-    (WebFinger, signed actor fetch) and a form asks for the nickname and password; the POST
-    follows it (a follow request until its server accepts)."""
+    """GET /ostatus_subscribe?acct= (and Mastodon's /authorize_interaction?uri=): where remote
+    servers send people who want to follow or interact with something here (local accounts
+    lead to their profile, local statuses to their page), and where a local account follows
+    an account of another server or interacts with one of its statuses (reference/
+    federation.md §7): the account or status is resolved (WebFinger, signed fetches) and a
+    form asks for the nickname and password; the POST follows the account (a follow request
+    until its server accepts), or favourites, repeats or follows the author of the status."""
     from accounts import registry
+    from statuses import registry as status_registry
 
-    acct = (request.POST.get("acct") if request.method == "POST" else request.GET.get("acct", "")) or ""
-    acct = acct.strip()[:500]
+    if request.method == "POST":
+        acct = request.POST.get("acct") or ""
+    else:
+        acct = request.GET.get("acct") or request.GET.get("uri") or ""
+    acct = acct.strip()[:2000]
     user = _user_for_resource(acct) if acct else None
     if user is not None:
         return HttpResponseRedirect(user.ap_id)
-    target = registry.resolve_remote_account(acct) if acct and settings.FEDERATING else None
-    if target is None:
+    if acct.startswith(f"{settings.PLEROMA_URL}/"):
+        local = status_registry.resolve_remote_status(acct) if _is_status_path(acct) else None
+        if local is not None and local.local and local.visibility in ("public", "unlisted"):
+            return HttpResponseRedirect(local.uri)
         return render(request, "instance/not_found.html", {"acct": acct}, status=404)
+    target = registry.resolve_remote_account(acct) if acct and settings.FEDERATING else None
+    status = None
+    if target is None and acct.startswith(("http://", "https://")) and settings.FEDERATING:
+        status = status_registry.resolve_remote_status(acct)
+        if status is not None and status.visibility not in ("public", "unlisted"):
+            status = None  # what the page would show is not for everyone
+    if target is None and status is None:
+        return render(request, "instance/not_found.html", {"acct": acct}, status=404)
+    if status is not None:
+        context = {"acct": acct, "status": status, "account": status.account, "interactions": INTERACTIONS}
+        if request.method == "GET":
+            return render(request, "instance/remote_interact.html", context)
+        return _remote_interact(request, status, context)
     context = {"acct": acct, "account": target}
     if request.method == "GET":
         return render(request, "instance/remote_follow.html", context)
     return _remote_follow(request, target, context)
 
 
-def _remote_follow(request, target: User, context: dict) -> HttpResponse:
+def _is_status_path(url: str) -> bool:
+    path = url[len(settings.PLEROMA_URL):]
+    return path.startswith(("/objects/", "/notice/"))
+
+
+def _login(request, template: str, context: dict) -> tuple[User | None, HttpResponse | None]:
+    """(the local account the form's nickname and password name, None), or (None, the form
+    again with why not)."""
     from core.authentication import check_password_login
-    from core.exceptions import ApiError, Throttled
+    from core.exceptions import Throttled
     from core.ratelimit import client_ip
-    from relationships import follows
-    from relationships.models import Follow
 
     login, password = str(request.POST.get("nickname", ""))[:300], str(request.POST.get("password", ""))[:300]
     try:
-        follower = check_password_login(login, password, ip=client_ip(request))
+        account = check_password_login(login, password, ip=client_ip(request))
     except Throttled:
-        return render(request, "instance/remote_follow.html",
-                      {**context, "error": "Too many failed logins, try again later."}, status=429)
-    if follower is None or not follower.is_active or follower.is_deleted or follower.domain:
-        return render(request, "instance/remote_follow.html",
-                      {**context, "error": "Wrong nickname or password."}, status=403)
-    if follower.mfa_enabled:
-        # The one-time code step belongs to the OAuth login; these accounts follow from an app.
-        return render(request, "instance/remote_follow.html",
-                      {**context, "error": "This account uses two-factor authentication: follow "
-                                           "from your app (search for the account there)."}, status=403)
+        return None, render(request, template, {**context, "error": "Too many failed logins, try again later."},
+                            status=429)
+    if account is None or not account.is_active or account.is_deleted or account.domain:
+        return None, render(request, template, {**context, "error": "Wrong nickname or password."}, status=403)
+    if account.mfa_enabled:
+        # The one-time code step belongs to the OAuth login; these accounts act from an app.
+        return None, render(request, template, {**context, "error": "This account uses two-factor "
+                                                "authentication: use your app (search for it there)."},
+                            status=403)
+    return account, None
+
+
+def _remote_follow(request, target: User, context: dict) -> HttpResponse:
+    from core.exceptions import ApiError
+    from relationships import follows
+    from relationships.models import Follow
+
+    follower, refusal = _login(request, "instance/remote_follow.html", context)
+    if refusal is not None:
+        return refusal
     try:
         row = follows.follow(follower, target)
     except ApiError as exc:
@@ -137,3 +176,34 @@ def _remote_follow(request, target: User, context: dict) -> HttpResponse:
                       status=exc.status)
     return render(request, "instance/remote_follow_done.html",
                   {**context, "requested": row.state == Follow.State.PENDING})
+
+
+def _remote_interact(request, status, context: dict) -> HttpResponse:
+    """The logged-in account follows the status's author, or favourites or repeats it, as
+    the client API would (the same services: the activity goes to the other server)."""
+    from core import ids
+    from core.exceptions import ApiError
+    from relationships import follows
+    from relationships.models import Follow
+    from statuses import services
+
+    template = "instance/remote_interact.html"
+    action = str(request.POST.get("action", ""))
+    if action not in INTERACTIONS:
+        return render(request, template, {**context, "error": "Choose what to do."}, status=400)
+    account, refusal = _login(request, template, context)
+    if refusal is not None:
+        return refusal
+    try:
+        visible = services.get_visible_status(account, ids.encode(status.pk))
+        requested = False
+        if action == "follow":
+            requested = follows.follow(account, visible.account).state == Follow.State.PENDING
+        elif action == "favourite":
+            services.favourite(account, visible)
+        else:
+            services.reblog(account, visible)
+    except ApiError as exc:
+        return render(request, template, {**context, "error": exc.message}, status=exc.status)
+    return render(request, "instance/remote_interact_done.html",
+                  {**context, "action": action, "requested": requested})

@@ -20,6 +20,7 @@ urlpatterns = [
     path(".well-known/webfinger", federation.webfinger),
     path(".well-known/host-meta", federation.host_meta),
     path("ostatus_subscribe", federation.ostatus_subscribe),
+    path("authorize_interaction", federation.ostatus_subscribe),  # Mastodon's spelling, `?uri=`
     # one-time password reset links (`manage.py user reset_password`)
     path("auth/password", password_reset_page),
     # the OpenAPI document of every API route

@@ -34,9 +34,11 @@ class AccountRelationships:
             follows.unfollow(user, row.followed)
 
     def move_followers(self, origin: User, target: User) -> int:
-        """Local followers of `origin` who allow it follow `target` instead; safe to rerun."""
+        """Local followers of `origin` who allow it follow `target` instead; safe to rerun.
+        Followers on other servers are left alone: the Move sent there lets their own
+        server move them, by their own preference."""
         moved = 0
-        rows = (Follow.objects.filter(followed=origin, state=Follow.State.ACCEPTED,
+        rows = (Follow.objects.filter(followed=origin, state=Follow.State.ACCEPTED, follower__domain__isnull=True,
                                       follower__allow_following_move=True, follower__is_active=True)
                 .exclude(follower=target).select_related("follower").order_by("id"))
         for row in rows.iterator(chunk_size=MOVE_BATCH):

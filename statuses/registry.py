@@ -86,6 +86,18 @@ after_create: list[Callable[[object, dict], None]] = []
 # inside the storing transaction; the feature apps file it as they file local ones
 # (conversations: a direct message into its conversation). Federation calls these.
 after_receive: list[Callable[[object], None]] = []
+# `status_resolvers(uri) -> Status | None`: the status an object id of another server names,
+# fetched and stored when unknown (the remote-interaction page); federation registers one.
+status_resolvers: list[Callable[[str], object]] = []
+
+
+def resolve_remote_status(uri: str):
+    """The status of another server `uri` names, through the registered resolvers."""
+    for resolve in status_resolvers:
+        found = resolve(uri)
+        if found is not None:
+            return found
+    return None
 
 # Status edit refusals (PUT /api/v1/statuses/:id, statuses.services.editing):
 # `before_update(status, params)` may refuse the edit by raising an ApiError (events:

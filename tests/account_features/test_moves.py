@@ -1,6 +1,6 @@
 """Aliases and moves between accounts of this server (two-server tests: test_e2e.py)."""
 
-from accounts.models import RemoteActor, User
+from accounts.models import User
 from notifications.models import Notification
 from relationships import follows
 from relationships.models import Follow
@@ -13,7 +13,8 @@ class TestListAliases:
     def test_lists_known_aliases_as_full_nicknames(self, api, settings):
         client = api(scopes=["read:accounts"])
         old = UserFactory(nickname="old")
-        RemoteActor.objects.create(ap_id="https://far.example/users/me", acct="me@far.example")
+        UserFactory(nickname="me@far.example", domain="far.example", remote_ap_id="https://far.example/users/me",
+                    email=None)
         User.objects.filter(pk=client.user.pk).update(also_known_as=[
             old.ap_id, "https://far.example/users/me", "https://unknown.example/users/x"])
         response = client.get("/api/pleroma/aliases")

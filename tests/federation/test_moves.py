@@ -87,3 +87,18 @@ class TestMoveReceived:
         activity = {**move(target["id"]), "object": peer.carol.remote_ap_id}
         assert deliver(anon, bob, activity).state == "failed"
         assert IncomingActivity.objects.get(ap_id=activity["id"]).error == "rejected: Move of another actor"
+
+    def test_a_move_to_an_account_of_this_server_moves_the_followers_here(
+            self, anon, django_capture_on_commit_callbacks):
+        bob = remote_account("bob", REMOTE)
+        target = UserFactory(nickname="bobhere")
+        User.objects.filter(pk=target.pk).update(also_known_as=[REMOTE])
+        alice = UserFactory(nickname="alice")
+        Follow.objects.create(follower=alice, followed=bob)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert deliver(anon, bob, move(target.ap_id)).state == "done"
+        assert User.objects.get(pk=bob.pk).moved_to == target.ap_id
+        assert Follow.objects.filter(follower=alice, followed=target).exists()
+        assert not Follow.objects.filter(follower=alice, followed=bob).exists()
+        (notified,) = Notification.objects.filter(type="move", account=bob)
+        assert (notified.user_id, notified.target_id) == (alice.pk, target.pk)

@@ -72,3 +72,61 @@ class TestRemoteFollow:
         response = client.post("/ostatus_subscribe", {"acct": ACCT, "nickname": "alice", "password": PASSWORD})
         assert response.status_code == 403
         assert not Follow.objects.exists()
+
+
+class TestRemoteInteraction:
+    """GET/POST /ostatus_subscribe?acct=<status URL> and /authorize_interaction?uri="""
+
+    def _note(self, peer, n: str = "1", **fields) -> dict:
+        from tests.federation.incoming import note
+
+        return peer.serve(note(n, actor=peer.carol.remote_ap_id, content="<p>a post from afar</p>", **fields))
+
+    def test_a_status_of_another_server_is_fetched_and_shown_with_the_choices(self, anon, peer):
+        from statuses.models import Status
+
+        posted = self._note(peer)
+        for path, name in (("/ostatus_subscribe", "acct"), ("/authorize_interaction", "uri")):
+            response = anon.get(path, {name: posted["id"]})
+            assert response.status_code == 200
+            html = response.content.decode()
+            assert "a post from afar" in html and 'value="favourite"' in html and 'value="reblog"' in html
+        assert Status.objects.get(ap_id=posted["id"]).account_id == peer.carol.pk
+
+    def test_favourite_repeat_and_follow_send_their_activities(self, anon, peer):
+        from statuses.models import Favourite, Status
+
+        alice = UserFactory(nickname="alice")
+        posted = self._note(peer)
+        form = {"acct": posted["id"], "nickname": "alice", "password": PASSWORD}
+        for action, done in (("favourite", "Favourited"), ("reblog", "Repeated"), ("follow", "Follow request sent")):
+            response = anon.post("/ostatus_subscribe", {**form, "action": action})
+            assert response.status_code == 200, response.content
+            assert done in response.content.decode()
+        status = Status.objects.get(ap_id=posted["id"])
+        assert Favourite.objects.filter(account=alice, status=status).exists()
+        assert Status.objects.filter(account=alice, reblog_of=status).exists()
+        assert Follow.objects.get(follower=alice, followed=peer.carol).state == "pending"
+        sent = {a.payload["type"]: a.payload for a in OutgoingActivity.objects.all()}
+        assert set(sent) == {"Like", "Announce", "Follow"}
+        assert sent["Like"]["object"] == sent["Announce"]["object"] == posted["id"]
+
+    def test_refusals(self, anon, peer):
+        UserFactory(nickname="alice")
+        posted = self._note(peer)
+        form = {"acct": posted["id"], "nickname": "alice", "password": PASSWORD}
+        assert anon.post("/ostatus_subscribe", {**form, "action": "delete"}).status_code == 400
+        assert anon.post("/ostatus_subscribe", {**form, "password": "wrong", "action": "favourite"}).status_code == 403
+        private = self._note(peer, "2", to=[f"{peer.carol.remote_ap_id}/followers"], cc=[])
+        assert anon.get("/ostatus_subscribe", {"acct": private["id"]}).status_code == 404
+        assert anon.get("/ostatus_subscribe", {"acct": f"{peer.base}/objects/missing"}).status_code == 404
+        assert not OutgoingActivity.objects.exists()
+
+    def test_a_local_status_leads_to_its_page(self, anon):
+        from tests.factories import StatusFactory
+
+        status = StatusFactory(visibility="public")
+        response = anon.get("/ostatus_subscribe", {"acct": status.uri})
+        assert (response.status_code, response["Location"]) == (302, status.uri)
+        hidden = StatusFactory(visibility="private")
+        assert anon.get("/ostatus_subscribe", {"acct": hidden.uri}).status_code == 404
