@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_remote_accounts'),
+        ('accounts', '0006_drop_remote_actor_cache'),
     ]
 
     operations = [
