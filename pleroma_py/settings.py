@@ -71,6 +71,10 @@ REMOTE_MEDIA_MAX_BYTES = env.int("PLEROMA_REMOTE_MEDIA_MAX_BYTES", default=40_00
 REMOTE_MEDIA_TIMEOUT = env.float("PLEROMA_REMOTE_MEDIA_TIMEOUT", default=30.0)
 # Copies older than this many days are deleted by the beat (the hotlink comes back); 0 keeps them.
 REMOTE_MEDIA_RETENTION_DAYS = env.int("PLEROMA_REMOTE_MEDIA_RETENTION_DAYS", default=0)
+# An attachment still pending this many seconds after it arrived, with no copy queued or
+# waiting to retry, lost its task: the beat queues it again, at most this many per minute.
+REMOTE_MEDIA_SWEEP_AFTER_SECONDS = env.int("PLEROMA_REMOTE_MEDIA_SWEEP_AFTER_SECONDS", default=300)
+REMOTE_MEDIA_SWEEP_BATCH = env.int("PLEROMA_REMOTE_MEDIA_SWEEP_BATCH", default=200)
 # Where uploads and emoji files are linked from: another origin keeps anything served there
 # away from the instance's cookies (it must serve this instance's /media/ and /emoji/).
 MEDIA_BASE_URL = env.str("PLEROMA_MEDIA_BASE_URL", default="").rstrip("/")  # empty: PLEROMA_URL
@@ -384,6 +388,8 @@ CELERY_BEAT_SCHEDULE = {
     "prune-cards": {"task": "cards.tasks.prune_cards", "schedule": 24 * 3600},
     # Copies of remote media past PLEROMA_REMOTE_MEDIA_RETENTION_DAYS (nothing when 0).
     "purge-remote-media": {"task": "statuses.tasks.purge_remote_media", "schedule": 6 * 3600},
+    # Attachments left pending by a lost copy task (PLEROMA_REMOTE_MEDIA_SWEEP_AFTER_SECONDS).
+    "sweep-remote-media": {"task": "statuses.tasks.sweep_remote_media", "schedule": 60},
     # Federation: re-queue overdue deliveries, probe unreachable servers.
     "sweep-deliveries": {"task": "federation.tasks.sweep_deliveries", "schedule": FEDERATION_SWEEP_SECONDS},
     "probe-unreachable-instances": {"task": "federation.tasks.probe_unreachable_instances", "schedule": 600},

@@ -179,7 +179,10 @@ class MediaAttachment(models.Model):
     class Meta:
         indexes = [models.Index(fields=["status", "position"]),
                    models.Index(fields=["cached_at"], name="media_cached_at",
-                                condition=models.Q(cached_at__isnull=False))]
+                                condition=models.Q(cached_at__isnull=False)),
+                   # the sweep of attachments whose copy task was lost
+                   models.Index(fields=["created_at"], name="media_pending_created_at",
+                                condition=models.Q(cache_state="pending"))]
 
 
 class Favourite(models.Model):

@@ -75,7 +75,17 @@ def cache_remote_media(self, media_id: str) -> str:
         if self.request.retries >= REMOTE_MEDIA_RETRIES:
             remote_media.mark_failed(media_id)
             return "failed"
-        raise self.retry(exc=exc, countdown=60 * 3 ** self.request.retries) from exc
+        countdown = 60 * 3 ** self.request.retries
+        remote_media.hold(media_id, countdown)  # the sweep waits for this retry
+        raise self.retry(exc=exc, countdown=countdown) from exc
+
+
+@shared_task(acks_late=True)
+def sweep_remote_media() -> int:
+    """Beat: queue again the copies of remote attachments whose task was lost."""
+    from statuses.services import remote_media
+
+    return remote_media.requeue_lost()
 
 
 @shared_task(acks_late=True)

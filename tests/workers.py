@@ -118,7 +118,13 @@ def _purge(broker_url: str) -> None:
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, data_dir):
+def celery_worker_env() -> dict[str, str]:
+    """Extra environment of `celery_worker_process` (a test module overrides this fixture)."""
+    return {}
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, data_dir, celery_worker_env):
     """A real worker on every queue; the in-process app sends tasks through Redis meanwhile."""
     from django.conf import settings
     from django.db import connection
@@ -133,7 +139,7 @@ def celery_worker_process(transactional_db, data_dir):
     worker = WorkerProcess(
         env=base_env(DATABASE_URL=database_url(connection.settings_dict), REDIS_URL=broker_url,
                      PLEROMA_DATA_DIR=str(data_dir), PLEROMA_RATE_LIMIT_ENABLED="false",
-                     SECRET_KEY=settings.SECRET_KEY),
+                     SECRET_KEY=settings.SECRET_KEY, **celery_worker_env),
         log_path=data_dir / "worker.log", broker_url=broker_url,
     )
     eager = celery_app.conf.task_always_eager

@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -30,18 +31,50 @@ def initial_state() -> str:
     return State.PENDING if settings.REMOTE_MEDIA_CACHE else State.NONE
 
 
+def _queued_key(pk) -> str:
+    return f"remote-media:queued:{pk}"
+
+
+def hold(pk, seconds: float) -> None:
+    """Note in the shared cache that a copy task for `pk` is queued or waiting to retry for
+    about `seconds`; the sweep leaves the attachment alone until the note expires."""
+    cache.set(_queued_key(pk), 1, timeout=int(seconds) + settings.REMOTE_MEDIA_SWEEP_AFTER_SECONDS)
+
+
+def _enqueue(pks: list[str]) -> None:
+    from statuses import tasks
+
+    for pk in pks:
+        hold(pk, 0)
+        tasks.cache_remote_media.delay(pk)
+
+
 def schedule_caching(media_ids: Iterable) -> None:
     """After the receiving transaction commits, one task per pending attachment."""
     pks = [str(pk) for pk in media_ids]
     if not pks or not settings.REMOTE_MEDIA_CACHE:
         return
-    from statuses import tasks
+    transaction.on_commit(lambda: _enqueue(pks))
 
-    def enqueue() -> None:
-        for pk in pks:
-            tasks.cache_remote_media.delay(pk)
 
-    transaction.on_commit(enqueue)
+def requeue_lost(*, batch: int | None = None) -> int:
+    """Queue a copy again for the attachments pending longer than
+    PLEROMA_REMOTE_MEDIA_SWEEP_AFTER_SECONDS whose task is neither queued nor waiting to
+    retry (its message was lost with a broker or a worker); the oldest first, at most
+    `batch` (PLEROMA_REMOTE_MEDIA_SWEEP_BATCH). Returns how many were queued."""
+    if not settings.REMOTE_MEDIA_CACHE:
+        return 0
+    batch = settings.REMOTE_MEDIA_SWEEP_BATCH if batch is None else batch
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.REMOTE_MEDIA_SWEEP_AFTER_SECONDS)
+    # Rows still held (waiting out a retry's backoff) are skipped; scanning a bounded window
+    # past the batch keeps a run of them from hiding the lost ones behind.
+    candidates = [str(pk) for pk in MediaAttachment.objects.filter(
+        cache_state=State.PENDING, created_at__lt=cutoff).exclude(remote_url="").order_by(
+        "created_at").values_list("pk", flat=True)[:batch * 10]]
+    held = cache.get_many([_queued_key(pk) for pk in candidates])
+    lost = [pk for pk in candidates if _queued_key(pk) not in held][:batch]
+    _enqueue(lost)
+    return len(lost)
 
 
 def _dimensions(width: int, height: int) -> dict:

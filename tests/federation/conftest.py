@@ -31,7 +31,9 @@ def sign_as():
 @pytest.fixture
 def federating_worker(running_server, data_dir):
     """A real worker on every queue configured as `running_server` is (its PLEROMA_URL,
-    private networks allowed), so that what it sends and signs names that server."""
+    private networks allowed), so that what it sends and signs names that server. It shares
+    that server's data dir, as a worker and the web processes of one instance must: a file
+    the worker writes (a copy of remote media) is one the server serves."""
     import os
 
     from pleroma_py.celery import app as celery_app
@@ -41,8 +43,7 @@ def federating_worker(running_server, data_dir):
     if not broker_url:
         pytest.fail("federating_worker needs REDIS_URL (a Redis server for the broker)")
     _purge(broker_url)
-    worker = WorkerProcess(env={**running_server.env, "PLEROMA_DATA_DIR": str(data_dir)},
-                           log_path=data_dir / "worker.log", broker_url=broker_url)
+    worker = WorkerProcess(env=running_server.env, log_path=data_dir / "worker.log", broker_url=broker_url)
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     worker.start()

@@ -4,7 +4,8 @@
 // (Fedify verifies every incoming signature), a Note dispatcher that refuses non-public
 // notes to requests not signed by an addressee, and Accept of follows to unlocked actors.
 // The test side is a JSON control API under /_control/ (never part of the federation):
-// make actors, send activities, look objects up, and read what the inboxes received.
+// make actors, send activities, look objects up, serve files under /files/ (the media its
+// notes attach), and read what the inboxes received.
 //
 // Environment: PEER_ORIGIN (https://fedify.test), PEER_HOST and PEER_PORT to listen on,
 // TLS_CERT and TLS_KEY (PEM files; without them it serves plain HTTP).
@@ -45,6 +46,8 @@ const notes = new Map();
 const received = [];
 /** errors raised while processing an inbox activity */
 const inboxErrors = [];
+/** path under /files/ -> { contentType, body: Buffer, hits } (media the peer's notes attach) */
+const files = new Map();
 
 // Fedify's cache (remote keys, documents, inbox idempotence) lives in the store; each test
 // starts with an empty one, since this server's accounts and keys are made anew per test.
@@ -208,6 +211,15 @@ const control = {
     return { id: note.id };
   },
 
+  // Serve `base64` as https://<peer>/files/<name> with this Content-Type (an attachment's file).
+  "POST /_control/files": async ({ name, contentType, base64 }) => {
+    files.set(`/files/${name}`, { contentType, body: Buffer.from(base64, "base64"), hits: 0 });
+    return { url: `${origin}/files/${name}` };
+  },
+
+  // How many times each served file was fetched.
+  "GET /_control/files": async () => Object.fromEntries([...files].map(([path, file]) => [path, file.hits])),
+
   "GET /_control/received": async () => received,
 
   "GET /_control/errors": async () => inboxErrors,
@@ -253,7 +265,7 @@ const control = {
   },
 
   "POST /_control/reset": async () => {
-    actors.clear(); notes.clear(); received.length = 0; inboxErrors.length = 0;
+    actors.clear(); notes.clear(); files.clear(); received.length = 0; inboxErrors.length = 0;
     store = new MemoryKvStore();
     return { ok: true };
   },
@@ -281,6 +293,13 @@ async function handle(req, res) {
     }
     res.writeHead(status, { "Content-Type": "application/json" });
     res.end(JSON.stringify(answer));
+    return;
+  }
+  const file = req.method === "GET" ? files.get(url.pathname) : undefined;
+  if (file != null) {
+    file.hits += 1;
+    res.writeHead(200, { "Content-Type": file.contentType, "Content-Length": file.body.length });
+    res.end(file.body);
     return;
   }
   const headers = new Headers();
