@@ -72,3 +72,28 @@ def find_account(value: str) -> tuple[User | None, str]:
     except remote.RemoteUnreachable:
         return None, UNREACHABLE
     return (found, "") if found is not None else (None, NOT_FOUND)
+
+
+def resolve_status(url: str):
+    """statuses.registry.status_resolvers: the remote status (a Note, an Event...) at `url`,
+    as stored, or fetched with its missing reply parents and stored (search resolve, §7);
+    None when it cannot be had."""
+    from django.db import transaction
+
+    from federation.incoming import notes
+    from federation.incoming.common import Ignored, Rejected, status_by_uri
+
+    url = (url or "").strip()
+    if not url.startswith(("http://", "https://")) or url.startswith(f"{settings.PLEROMA_URL}/"):
+        return None
+    known = status_by_uri(url)
+    if known is not None:
+        return known
+    try:
+        thread = notes.fetch_thread(url)
+        if not thread:
+            return None
+        with transaction.atomic():
+            return notes.store_thread(thread)
+    except (Ignored, Rejected):
+        return None

@@ -87,6 +87,10 @@ after_create: list[Callable[[object, dict], None]] = []
 # (conversations: a direct message into its conversation). Federation calls these.
 after_receive: list[Callable[[object], None]] = []
 
+# Functions url -> Status | None: the status of another server an ActivityPub id (or its
+# page) names, fetched and stored when unknown (federation); search with `resolve=true`.
+status_resolvers: list[Callable[[str], object]] = []
+
 # Status edit refusals (PUT /api/v1/statuses/:id, statuses.services.editing):
 # `before_update(status, params)` may refuse the edit by raising an ApiError (events:
 # "Use event update route").
