@@ -120,6 +120,10 @@ def handle_join(activity: dict, remote: User, prepared=None) -> None:
     event = _event(activity)
     if not event.status.account.is_local:
         raise Ignored("Join of an event of another server")
+    from relationships.models import Block
+
+    if Block.objects.filter(blocker_id=event.status.account_id, blocked=remote).exists():
+        raise Ignored("the organizer blocks the actor")
     if Participation.objects.filter(event=event, user=remote).exists():
         raise Ignored("already joined this event")
     if Participation.objects.filter(ap_id=activity["id"]).exists():

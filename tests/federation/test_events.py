@@ -256,6 +256,17 @@ class TestRemoteUserJoinsALocalEvent:
         assert row.state == IncomingActivity.State.DONE, row.error
         assert not Participation.objects.filter(event=event, user=bob).exists()
 
+    def test_a_join_by_an_account_the_organizer_blocks_is_ignored(self, api, anon, bob):
+        from relationships.models import Block
+
+        organizer = api(scopes=["read", "write"])
+        event = local_event(organizer.user)
+        Block.objects.create(blocker=organizer.user, blocked=bob)
+        row = deliver(anon, bob, join(event.status.uri))
+        assert row.state == IncomingActivity.State.IGNORED
+        assert not Participation.objects.filter(user=bob).exists()
+        assert not outbox("Accept")
+
     def test_a_join_of_a_status_that_is_no_event_is_ignored(self, api, anon, bob):
         from statuses.services import create_status
 
