@@ -15,7 +15,10 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
 def event_uid(event) -> str:
-    """Stable and globally unique: the event's id at this instance's domain."""
+    """Stable and globally unique: the event's id at this instance's domain; for an event
+    of another server its ActivityPub id, the same on every server that shows it."""
+    if event.status.ap_id:
+        return event.status.ap_id
     return f"{ids.encode(event.pk)}@{settings.INSTANCE_DOMAIN}"
 
 

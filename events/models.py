@@ -72,6 +72,10 @@ class Participation(models.Model):
                              related_name="event_participations")
     state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
     participation_message = models.TextField(null=True, blank=True)
+    # The ActivityPub id of the Join: the remote Join's id for a remote participant, ours
+    # (set when it is sent) for a local user's join of a remote event. Accept and Reject
+    # name it (reference/federation.md §3.16).
+    ap_id = models.CharField(max_length=2000, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     state_changed_at = models.DateTimeField(default=timezone.now)
 

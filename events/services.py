@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import User
 from core import ids
 from core.exceptions import BadRequest, Forbidden, NotFound, Unprocessable
-from events import locations
+from events import locations, registry
 from events.models import Event, JoinMode, Participation
 from notifications.models import Notification
 from notifications.services import notify
@@ -104,6 +104,8 @@ def create_event(organizer: User, *, name: str | None, status: str | None = "",
             location=place, location_id=place_id, location_provider=provider, banner=banner)
         Participation.objects.create(event=event, user=organizer, state=Participation.State.ACCEPT)
         _schedule_reminder(event)
+        for hook in registry.after_event_create:
+            hook(event)
     return event
 
 
@@ -160,6 +162,10 @@ def update_event(editor: User, event: Event, *, fields: dict, application=None) 
         _notify_update(event, editor)
         if moved:
             _schedule_reminder(event)
+        from statuses import registry as status_hooks
+
+        for hook in status_hooks.after_update:  # federation sends Update{Event}
+            hook(status)
     return event
 
 
@@ -181,21 +187,32 @@ def _schedule_reminder(event: Event) -> None:
     transaction.on_commit(lambda: tasks.send_event_reminder.apply_async((event_id,), eta=remind_at))
 
 
-def join_event(user: User, event: Event, *, participation_message: str | None = None) -> Participation:
+def join_event(user: User, event: Event, *, participation_message: str | None = None,
+               ap_id: str | None = None) -> Participation:
     """Join a free event at once, or ask to join a restricted one (pleroma-content 6.9).
 
-    Joining again, whatever the state of the existing participation, changes nothing.
+    Joining again, whatever the state of the existing participation, changes nothing. The
+    organizer's server decides: a local event's join is answered here, a remote event's
+    stays pending until its organizer's Accept or Reject arrives (federation). `ap_id` is
+    the id of a remote participant's Join activity.
     """
     organizer = event.status.account
     if organizer.pk == user.pk:
         raise BadRequest("Can't join your own event")
-    state = Participation.State.ACCEPT if event.is_free else Participation.State.PENDING
+    if organizer.is_local:
+        state = Participation.State.ACCEPT if event.is_free else Participation.State.PENDING
+    else:
+        state = Participation.State.PENDING
     with transaction.atomic():
         participation, created = Participation.objects.get_or_create(
             event=event, user=user,
-            defaults={"state": state, "participation_message": participation_message or None})
-        if created and state == Participation.State.PENDING:
-            notify(organizer, user, "pleroma:participation_request", status=event.status)
+            defaults={"state": state, "participation_message": participation_message or None,
+                      "ap_id": ap_id or None})
+        if created:
+            if state == Participation.State.PENDING and organizer.is_local:
+                notify(organizer, user, "pleroma:participation_request", status=event.status)
+            for hook in registry.after_join:
+                hook(participation)
     return participation
 
 
@@ -204,9 +221,12 @@ def leave_event(user: User, event: Event) -> None:
     if event.status.account_id == user.pk:
         raise BadRequest("Can't leave your own event")
     with transaction.atomic():
-        deleted, _ = Participation.objects.filter(event=event, user=user).delete()
-        if not deleted:
+        participation = Participation.objects.select_for_update().filter(event=event, user=user).first()
+        if participation is None:
             raise BadRequest("Not participating in the event")
+        for hook in registry.after_leave:
+            hook(participation)
+        participation.delete()
         _dismiss_request(event, user)
 
 
@@ -238,6 +258,8 @@ def authorize_participation(organizer: User, event: Event, participant_id: str) 
             if not event.is_free:
                 notify(participation.user, organizer, "pleroma:participation_accepted",
                        status=event.status)
+            for hook in registry.participation_answered:
+                hook(participation, True)
     return participation
 
 
@@ -251,6 +273,8 @@ def reject_participation(organizer: User, event: Event, participant_id: str) -> 
             participation.state = Participation.State.REJECT
             participation.state_changed_at = timezone.now()
             participation.save(update_fields=["state", "state_changed_at"])
+            for hook in registry.participation_answered:
+                hook(participation, False)
         _dismiss_request(event, participation.user)
     return participation
 
@@ -290,3 +314,60 @@ def send_update_notifications(event: Event, editor: User, edited_at: datetime.da
     ).exclude(pk=editor.pk).exclude(pk__in=already)
     return sum(notify(user, editor, "pleroma:event_update", status=event.status) is not None
                for user in participants)
+
+
+# --- events of other servers (stored by federation) -------------------------------------------
+
+REMOTE_JOIN_MODES = ("free", "restricted", "invite", "external")
+
+
+def record_remote_event(status: Status, *, name: str, start_time: datetime.datetime,
+                        end_time: datetime.datetime | None, join_mode: str,
+                        location: dict | None) -> Event:
+    """The Event row of a remote status that is an `Event` (created once; the same status
+    again updates it), its organizer counted as an accepted participant as for local ones."""
+    fields = _remote_fields(name=name, start_time=start_time, end_time=end_time, location=location)
+    with transaction.atomic():
+        event, created = Event.objects.select_for_update().get_or_create(
+            status=status, defaults={**fields, "join_mode": _remote_join_mode(join_mode)})
+        if not created:
+            return update_remote_event(event, name=name, start_time=start_time, end_time=end_time,
+                                       location=location)
+        Participation.objects.get_or_create(event=event, user_id=status.account_id,
+                                            defaults={"state": Participation.State.ACCEPT})
+    return event
+
+
+def update_remote_event(event: Event, *, name: str, start_time: datetime.datetime,
+                        end_time: datetime.datetime | None, location: dict | None) -> Event:
+    """A remote organizer's edit (Update{Event}): name, times and place; the join mode stays.
+    Local participants get `pleroma:event_update`."""
+    fields = _remote_fields(name=name, start_time=start_time, end_time=end_time, location=location)
+    with transaction.atomic():
+        event = Event.objects.select_for_update().select_related("status__account").get(pk=event.pk)
+        changed = any(getattr(event, key) != value for key, value in fields.items())
+        if not changed:
+            return event
+        for key, value in fields.items():
+            setattr(event, key, value)
+        event.updated_at = timezone.now()
+        event.save()
+        _notify_update(event, event.status.account)
+    return event
+
+
+def _remote_join_mode(join_mode: str | None) -> str:
+    return join_mode if join_mode in REMOTE_JOIN_MODES else JoinMode.FREE
+
+
+def _remote_fields(*, name: str, start_time: datetime.datetime, end_time: datetime.datetime | None,
+                   location: dict | None) -> dict:
+    if end_time is not None and end_time < start_time:
+        end_time = None  # the check constraint keeps the times ordered; a bad end is dropped
+    return {"name": (name or "").strip()[:MAX_NAME_LENGTH] or "Event", "start_time": start_time,
+            "end_time": end_time, "location": location}
+
+
+def get_event_of_status(status: Status) -> Event | None:
+    """The Event row of a status, or None."""
+    return Event.objects.filter(status_id=status.pk).select_related("status__account").first()

@@ -8,7 +8,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 
 from accounts.serializers import AccountSerializer
-from core import ratelimit
+from core import ids, ratelimit
 from core.exceptions import BadRequest, Forbidden, NotFound
 from core.openapi import ERRORS, PAGINATION_PARAMETERS
 from core.views import ApiViewSet
@@ -219,7 +219,7 @@ class EventViewSet(ApiViewSet):
         event = services.get_visible_event(self.viewer, pk)
         event = Event.objects.select_related("status__account").get(pk=event.pk)
         response = HttpResponse(ics.calendar([event]), content_type=ics.CONTENT_TYPE)
-        response["Content-Disposition"] = f'inline; filename="{ics.event_uid(event).split("@")[0]}.ics"'
+        response["Content-Disposition"] = f'inline; filename="{ids.encode(event.pk)}.ics"'
         return response
 
     @extend_schema(summary="The event as an iCalendar file: the seed's method for GET",

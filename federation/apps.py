@@ -12,7 +12,7 @@ class FederationConfig(AppConfig):
 
         from accounts import registry
         from accounts.models import User
-        from federation import incoming, publish, publish_features, resolver
+        from federation import incoming, publish, publish_events, publish_features, resolver
         from relationships import registry as relationship_hooks
         from statuses import registry as status_hooks
 
@@ -22,6 +22,7 @@ class FederationConfig(AppConfig):
         relationship_hooks.follow_request_answered.append(incoming.follow_request_answered)
         publish.register()
         publish_features.register()
+        publish_events.register()
 
         def account_created(sender, instance, created, raw=False, **kwargs):
             """A new local account gets its keypair from a task once the row is committed

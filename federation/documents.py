@@ -179,7 +179,7 @@ def addressing(status, mentioned: list[str]) -> tuple[list[str], list[str]]:
 def statuses_for_documents(queryset):
     """What note_object reads, loaded for a whole page in a fixed number of queries."""
     return queryset.select_related("account", "in_reply_to", "quote", "reblog_of__account", "poll",
-                                   "quote_approval").prefetch_related(
+                                   "quote_approval", "event").prefetch_related(
         "mentions__account", "media_attachments", "status_tags__hashtag")
 
 
@@ -233,6 +233,9 @@ def note_object(status) -> dict:
     poll = _poll_of(status)
     if poll is not None:
         note.update(question_fields(poll))
+    event = event_of(status)
+    if event is not None:
+        note.update(event_fields(event))
     return note
 
 
@@ -253,6 +256,57 @@ def _quote_authorization(status) -> str:
     if approval is None or approval.state != QuoteApproval.State.ACCEPTED:
         return ""
     return approval.authorization_uri
+
+
+def event_of(status):
+    """The status's Event row (events), or None: a status that is an event is an `Event`."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        return status.event
+    except ObjectDoesNotExist:
+        return None
+
+
+def place_object(place: dict | None) -> dict | None:
+    """An event's place as a `Place` with its schema.org `PostalAddress` (§4.8)."""
+    if not place:
+        return None
+    document: dict = {"type": "Place", "name": place.get("name") or ""}
+    for key in ("longitude", "latitude"):
+        if isinstance(place.get(key), int | float):
+            document[key] = place[key]
+    if place.get("url"):
+        document["url"] = place["url"]
+    address = {schema: place[key] for key, schema in ADDRESS_FIELDS.items() if place.get(key)}
+    if address:
+        document["address"] = {"type": "PostalAddress", **address}
+    return document
+
+
+# Our place snapshot's keys (events.Event.location) and the schema.org address fields.
+ADDRESS_FIELDS = {"street": "streetAddress", "postal_code": "postalCode", "locality": "addressLocality",
+                  "region": "addressRegion", "country": "addressCountry"}
+
+
+def event_fields(event) -> dict:
+    """What makes a status that is an event an `Event` (§4.8, Mobilizon-compatible): the
+    title, times, join mode, place and the number of accepted participants."""
+    from events.models import Participation
+
+    fields = {
+        "type": "Event",
+        "name": event.name,
+        "startTime": format_datetime(event.start_time),
+        "endTime": format_datetime(event.end_time) if event.end_time else None,
+        "joinMode": event.join_mode,
+        "participation_count": Participation.objects.filter(
+            event=event, state=Participation.State.ACCEPT).count(),
+    }
+    place = place_object(event.location)
+    if place is not None:
+        fields["location"] = place
+    return fields
 
 
 def _poll_of(status):

@@ -118,6 +118,8 @@ def status_created(status, params: dict | None = None) -> None:
 
     if status.reblog_of_id or not _federated(status):
         return
+    if params and params.get("event"):
+        return  # an event: sent as Create{Event} once its Event row exists (publish_events)
     if status.quote_id and federating():
         quotes.quote_posted(status)  # first: a stamp of ours goes into the Create's note
     send(status.account, documents.create_activity(status), status_audience(status))
@@ -134,7 +136,12 @@ def status_updated(status) -> None:
     payload = {**create, "id": activity_url("update", status.pk, str(int(edited_at.timestamp() * 1_000_000))),
                "type": "Update", "object": note}
     payload.pop("directMessage", None)
-    send(status.account, payload, status_audience(status))
+    inboxes = status_audience(status)
+    if note["type"] == "Event":
+        from federation import publish_events
+
+        inboxes = list(dict.fromkeys(inboxes + publish_events.participant_inboxes(status)))
+    send(status.account, payload, inboxes)
 
 
 def status_deleting(status) -> None:
@@ -155,11 +162,17 @@ def status_deleting(status) -> None:
         "id": activity_url("delete", status.pk),
         "type": "Delete",
         "actor": status.account.ap_id,
-        "object": {"id": status.uri, "type": "Tombstone", "formerType": "Note"},
+        "object": {"id": status.uri, "type": "Tombstone",
+                   "formerType": "Event" if documents.event_of(status) is not None else "Note"},
         "to": to,
         "cc": cc,
     }
-    send(status.account, payload, status_audience(status, shared=True))
+    inboxes = status_audience(status, shared=True)
+    if documents.event_of(status) is not None:
+        from federation import publish_events
+
+        inboxes = list(dict.fromkeys(inboxes + publish_events.participant_inboxes(status)))
+    send(status.account, payload, inboxes)
 
 
 # --- favourites and reblogs --------------------------------------------------------------------

@@ -231,6 +231,18 @@ LITEPUB_CONTEXT = {
             "webfinger": "litepub:webfinger",
             "conversation": "http://ostatus.org#conversation",
             "contentMap": {"@id": "as:content", "@container": "@language"},
+            # Events (Mobilizon's terms, §4.8); `location` stays as:location (a Place)
+            "mz": "https://joinmobilizon.org/ns#",
+            "joinMode": "mz:joinMode",
+            "participationMessage": "mz:participationMessage",
+            "participation_count": "mz:participantCount",
+            "PostalAddress": "schema:PostalAddress",
+            "address": "schema:address",
+            "streetAddress": "schema:streetAddress",
+            "postalCode": "schema:postalCode",
+            "addressLocality": "schema:addressLocality",
+            "addressRegion": "schema:addressRegion",
+            "addressCountry": "schema:addressCountry",
         },
     ],
 }

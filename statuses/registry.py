@@ -87,7 +87,8 @@ after_create: list[Callable[[object, dict], None]] = []
 # (conversations: a direct message into its conversation). Federation calls these.
 after_receive: list[Callable[[object], None]] = []
 # `status_resolvers(uri) -> Status | None`: the status an object id of another server names,
-# fetched and stored when unknown (the remote-interaction page); federation registers one.
+# fetched and stored when unknown (the remote-interaction page, search with `resolve=true`);
+# federation registers one.
 status_resolvers: list[Callable[[str], object]] = []
 
 
@@ -98,6 +99,7 @@ def resolve_remote_status(uri: str):
         if found is not None:
             return found
     return None
+
 
 # Status edit refusals (PUT /api/v1/statuses/:id, statuses.services.editing):
 # `before_update(status, params)` may refuse the edit by raising an ApiError (events:

@@ -18,12 +18,13 @@ from django.utils import timezone
 from federation import actors
 from federation.incoming.common import Ignored, Rejected
 from federation.incoming.deletes import handle_delete
+from federation.incoming.events import handle_accept_or_reject as handle_answer
+from federation.incoming.events import handle_join, handle_leave
 from federation.incoming.featured import handle_add, handle_remove, prepare_featured
 from federation.incoming.flags import handle_flag
 from federation.incoming.follows import (
     answer_follow,
     follow_request_answered,
-    handle_accept_or_reject,
     handle_follow,
 )
 from federation.incoming.moves import handle_move, prepare_move
@@ -55,12 +56,13 @@ def prepare_quote_request(activity: dict, remote) -> list:
     return quotes.prepare_quote_request(activity, remote)
 
 
-HANDLERS = {"Follow": handle_follow, "Undo": handle_undo, "Accept": handle_accept_or_reject,
-            "Reject": handle_accept_or_reject, "Create": handle_create_or_vote, "Update": handle_update,
+HANDLERS = {"Follow": handle_follow, "Undo": handle_undo, "Accept": handle_answer,
+            "Reject": handle_answer, "Create": handle_create_or_vote, "Update": handle_update,
             "Delete": handle_delete, "Like": handle_like_or_reaction, "Announce": handle_announce,
             "Block": handle_block, "EmojiReact": handle_emoji_react,
             "Move": handle_move, "Flag": handle_flag,
-            "Add": handle_add, "Remove": handle_remove, "QuoteRequest": handle_quote_request}
+            "Add": handle_add, "Remove": handle_remove, "QuoteRequest": handle_quote_request,
+            "Join": handle_join, "Leave": handle_leave}
 PREPARERS = {"Create": prepare_create_or_vote, "Update": prepare_update, "Announce": prepare_announce, "Move": prepare_move,
              "Add": prepare_featured, "Remove": prepare_featured, "QuoteRequest": prepare_quote_request}
 

@@ -44,7 +44,7 @@ from statuses.models import Hashtag, MediaAttachment, Mention, Status, StatusCon
 from statuses.services import remote_media
 from statuses.services.posting import counts_as_public
 
-NOTE_TYPES = ("Note", "Article", "Page", "Question")
+NOTE_TYPES = ("Note", "Article", "Page", "Question", "Event")
 PUBLIC_ADDRESSES = (PUBLIC, "as:Public", "Public")
 MAX_CONTENT = 100_000  # Pleroma's [:instance, :remote_limit]
 MAX_SUMMARY = 10_000
@@ -94,6 +94,10 @@ def check_note(note, author: User) -> dict:
         raise Rejected("Object id and actor are on different hosts")
     if object_id(note.get("attributedTo") or note.get("actor")) != author.remote_ap_id:
         raise Rejected("The object is not attributed to the activity's actor")
+    if note.get("type") == "Event":
+        from federation.incoming import events
+
+        events.event_fields(note)  # an Event without a start is refused before anything is stored
     return note
 
 
@@ -181,7 +185,8 @@ def content_of(note: dict) -> str:
         content_map = note.get("contentMap")
         values = [v for v in content_map.values() if isinstance(v, str)] if isinstance(content_map, dict) else []
         content = values[0] if values else ""
-    if not content and isinstance(note.get("name"), str):  # an Article or Page with a title only
+    # An Article or Page with a title only (an Event's title is its own field, §4.8)
+    if not content and isinstance(note.get("name"), str) and note.get("type") != "Event":
         url = _url(note) or note["id"]
         content = f'<p>{html.escape(note["name"])}</p><p><a href="{html.escape(url)}">{html.escape(url)}</a></p>'
     if len(content) > MAX_CONTENT:
@@ -495,6 +500,10 @@ def store_note(incoming: Incoming) -> Status:
         from statuses.models import Poll
 
         Poll.objects.create(status=status, **poll)
+    if note.get("type") == "Event":
+        from federation.incoming import events
+
+        events.store_event(status, note)
     if counts_as_public(visibility):
         if parent is not None:
             Status.objects.filter(pk=parent.pk).update(replies_count=F("replies_count") + 1)

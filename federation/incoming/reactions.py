@@ -210,8 +210,14 @@ def undo_block(inner: dict, remote: User) -> None:
 
 # -- Undo ---------------------------------------------------------------------------------------
 
+def _undo_join(inner: dict, remote: User) -> None:
+    from federation.incoming import events
+
+    events.undo_join(inner, remote)
+
+
 UNDOERS = {"Follow": follow_handlers.undo_follow, "Like": undo_like_or_reaction, "Announce": undo_announce,
-           "Block": undo_block, "EmojiReact": undo_emoji_react}
+           "Block": undo_block, "EmojiReact": undo_emoji_react, "Join": _undo_join}
 
 
 def handle_undo(activity: dict, remote: User, prepared=None) -> None:

@@ -62,6 +62,11 @@ def handle_update(activity: dict, remote: User, prepared=None) -> None:
     except Ignored:
         if not counted and not requoted:
             raise
+        return
+    if note.get("type") == "Event":
+        from federation.incoming import events
+
+        events.refresh_event(status, note)
 
 
 def edit_note(status: Status, note: dict, activity: dict | None) -> None:

@@ -138,7 +138,7 @@ class SearchViewSet(ApiViewSet):
             account = None
             if data.get("account_id"):
                 account = User.objects.filter(pk=ids.decode(data["account_id"])).first()
-            linked = self.linked_status(query)
+            linked = self.linked_status(query, resolve=bool(data.get("resolve")))
             if linked is not None:
                 statuses = [linked]
             else:
@@ -154,11 +154,23 @@ class SearchViewSet(ApiViewSet):
                  "following": False} if tag_objects else t.name for t in tags]
         return result
 
-    def linked_status(self, query: str) -> Status | None:
-        """A local status named by its URL (`/notice/<id>` or `/objects/<id>`), if visible."""
+    def linked_status(self, query: str, *, resolve: bool = False) -> Status | None:
+        """A status named by its URL, if visible: a local one (`/notice/<id>` or
+        `/objects/<id>`), or, with `resolve` for a signed-in caller, one of another server
+        (fetched when unknown, through statuses.registry.status_resolvers)."""
         match = STATUS_URL_RE.match(query)
         if match is None:
-            return None
+            if not (resolve and self.viewer is not None and query.startswith(("http://", "https://"))):
+                return None
+            from statuses import registry
+
+            found = registry.resolve_remote_status(query)
+            if found is None:
+                return None
+            try:
+                return get_visible_status(self.viewer, ids.encode(found.pk))
+            except NotFound:
+                return None
         try:
             return get_visible_status(self.viewer, match.group(1))
         except NotFound:
