@@ -34,6 +34,16 @@ class TestForwardedReport:
         assert client.user.ap_id not in str(flag.payload)  # the reporter stays anonymous
         assert inboxes(flag) == {"https://three.example/inbox"}
 
+    def test_the_admin_api_shows_the_remote_account_as_remote(self, api):
+        client = api(scopes=["write:reports"])
+        erin = remote("erin", "three.example")
+        assert client.post("/api/v1/reports", {"account_id": ids.encode(erin.pk), "forward": "true"},
+                           format="json").status_code == 200
+        admin = UserFactory(nickname="admin", is_admin=True)
+        (shown,) = api(scopes=["admin:read:reports"], user=admin).get("/api/v1/pleroma/admin/reports").json()["reports"]
+        assert (shown["account"]["nickname"], shown["account"]["local"]) == (erin.nickname, False)
+        assert (shown["actor"]["nickname"], shown["actor"]["local"]) == (client.user.nickname, True)
+
     def test_without_forward_or_on_a_local_account_nothing_is_sent(self, api):
         client = api(scopes=["write:reports"])
         erin = remote("erin", "three.example")
