@@ -31,6 +31,9 @@ BOB = f"https://{OUR_HOST}/users/bob"
 REACT_CONTEXT = [AS, {"litepub": "http://litepub.social/ns#", "toot": "http://joinmastodon.org/ns#",
                       "EmojiReact": "litepub:EmojiReact", "Emoji": "toot:Emoji"}]
 QUOTE_CONTEXT = [AS, {"quoteUrl": "as:quoteUrl"}]
+FEP_044F = "https://w3id.org/fep/044f"
+QUOTE_REQUEST_CONTEXT = [AS, {"QuoteRequest": f"{FEP_044F}#QuoteRequest",
+                              "instrument": {"@id": "as:instrument", "@type": "@id"}}]
 
 
 def _delivered(pleroma, fedify, kind: str) -> list[Delivery]:
@@ -206,6 +209,12 @@ class TestQuotesFromFedify:
         fedify.send("alice", [BOB], {**_create(alice, by_quote_url), "@context": QUOTE_CONTEXT})
         by_misskey = _note(alice, 2, "<p>via _misskey_quote</p>", _misskey_quote=ours["uri"])
         by_fep_044f = _note(alice, 3, "<p>via quote</p>", quote=ours["uri"])
+        # FEP-044f asks first (a QuoteRequest naming the quoting note), then posts
+        request = {"@context": QUOTE_REQUEST_CONTEXT, "id": f"{alice['id']}/quote_requests/1",
+                   "type": "QuoteRequest", "actor": alice["id"], "object": ours["uri"],
+                   "instrument": by_fep_044f["id"]}
+        fedify.send("alice", [BOB], request)
+        pleroma.settle()
         for note in (by_misskey, by_fep_044f):
             [answer] = fedify.send_raw("alice", [BOB], _create(alice, note))
             assert 200 <= answer["status"] < 300, answer
