@@ -104,6 +104,14 @@ class TestFlagReceived:
         assert [s["id"] for s in shown["statuses"]] == [ids.encode(status.pk)]
         assert report.forwarded is False
 
+    def test_its_comment_is_kept_as_plain_text(self, anon):
+        bob = remote_account("bob", REMOTE)
+        alice = UserFactory(nickname="alice")
+        flag = {"id": f"{REMOTE}#flags/3", "type": "Flag", "actor": REMOTE, "object": [alice.ap_id],
+                "content": '<p>look <a href="https://x.example">here</a><script>alert(1)</script></p>'}
+        assert deliver(anon, bob, flag).state == "done"
+        assert Report.objects.get().comment == "look here"
+
     def test_a_flag_of_no_local_account_is_ignored(self, anon):
         bob = remote_account("bob", REMOTE)
         flag = {"id": f"{REMOTE}#flags/2", "type": "Flag", "actor": REMOTE, "object": ["https://x.example/users/y"]}
