@@ -13,7 +13,7 @@ from federation.models import Delivery, IncomingActivity
 from relationships.models import Follow
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
-from tests.interop.conftest import OUR_HOST, PEER_HOST, wait_until
+from tests.interop.conftest import OUR_HOST, PEER_HOST
 from tests.interop.test_fedify import (
     AS,
     _activity,
@@ -253,7 +253,7 @@ class TestMoveFromFedify:
         follow = fedify.wait_received("Follow", lambda item: item["activity"]["object"] == new["id"],
                                       server=pleroma, timeout=15)
         assert follow["actor"] == BOB
-        wait_until(lambda: fedify.control("GET", "followers?identifier=alice2") == [BOB], timeout=10)
+        assert fedify.control("GET", "followers?identifier=alice2") == [BOB]
         new_account = pleroma.until(lambda: User.objects.filter(remote_ap_id=new["id"]).first())
         bob = User.objects.get(nickname="bob")
         pleroma.until(lambda: Follow.objects.filter(follower=bob, followed=new_account,

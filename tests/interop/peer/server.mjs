@@ -126,22 +126,30 @@ async function record(ctx, activity, recipient) {
   });
 }
 
+async function acceptFollow(ctx, follow) {
+  const target = follow.objectId == null ? null : ctx.parseUri(follow.objectId);
+  if (target?.type !== "actor" || !actors.has(target.identifier)) return;
+  const actor = actors.get(target.identifier);
+  const follower = await follow.getActor();
+  if (follower == null || follower.id == null || follower.inboxId == null) return;
+  if (actor.locked) return; // answered through /_control/send by the test
+  actor.followers.set(follower.id.href, (follower.endpoints?.sharedInbox ?? follower.inboxId).href);
+  await ctx.sendActivity({ identifier: target.identifier }, follower, new Accept({
+    id: new URL(`${ctx.getActorUri(target.identifier).href}/accepts/${randomUUID()}`),
+    actor: ctx.getActorUri(target.identifier),
+    object: follow,
+  }));
+}
+
 federation
   .setInboxListeners("/users/{identifier}/inbox", "/inbox")
   .on(Follow, async (ctx, follow) => {
-    await record(ctx, follow, ctx.recipient);
-    const target = follow.objectId == null ? null : ctx.parseUri(follow.objectId);
-    if (target?.type !== "actor" || !actors.has(target.identifier)) return;
-    const actor = actors.get(target.identifier);
-    const follower = await follow.getActor();
-    if (follower == null || follower.id == null || follower.inboxId == null) return;
-    if (actor.locked) return; // answered through /_control/send by the test
-    actor.followers.set(follower.id.href, (follower.endpoints?.sharedInbox ?? follower.inboxId).href);
-    await ctx.sendActivity({ identifier: target.identifier }, follower, new Accept({
-      id: new URL(`${ctx.getActorUri(target.identifier).href}/accepts/${randomUUID()}`),
-      actor: ctx.getActorUri(target.identifier),
-      object: follow,
-    }));
+    try {
+      await acceptFollow(ctx, follow);
+    } finally {
+      // recorded once answered: a test that saw the Follow finds the follower listed
+      await record(ctx, follow, ctx.recipient);
+    }
   })
   .on(Undo, async (ctx, undo) => {
     await record(ctx, undo, ctx.recipient);
