@@ -158,12 +158,16 @@ def flag_activity(report, statuses: list) -> dict:
 
 
 def report_filed(report, statuses: list) -> None:
-    """reports.registry.after_report: with `forward`, a Flag to the target's server. The
-    outbox row is the reporter's (who caused it); the payload's actor signs it."""
+    """reports.registry.after_report: with `forward`, a Flag to the target's server, and the
+    report marked forwarded. The outbox row is the reporter's (who caused it); the
+    payload's actor signs it."""
+    from reports import services as reports
+
     target = report.target
     if not report.forward or target.is_local:
         return
-    publish.send(report.account, flag_activity(report, statuses), publish.audience([target], shared=True))
+    if publish.send(report.account, flag_activity(report, statuses), publish.audience([target], shared=True)):
+        reports.mark_forwarded(report)
 
 
 # --- featured (pinned) statuses ----------------------------------------------------------------

@@ -8,8 +8,8 @@ from reports.models import Report, Rule
 
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
-    list_display = ("id", "target", "account", "category", "state", "created_at")
-    list_filter = ("state", "category", "forward")
+    list_display = ("id", "target", "account", "category", "state", "forwarded", "created_at")
+    list_filter = ("state", "category", "forwarded")
     search_fields = ("target__nickname", "account__nickname", "comment")
     raw_id_fields = ("account", "target", "statuses")
     filter_horizontal = ("rules",)

@@ -45,6 +45,7 @@ class Report(models.Model):
     comment = models.TextField(blank=True, default="")
     category = models.CharField(max_length=16, choices=Category.choices, default=Category.OTHER)
     forward = models.BooleanField(default=False)  # asked to forward to the target's server
+    forwarded = models.BooleanField(default=False)  # a Flag was sent to the target's server
     state = models.CharField(max_length=16, choices=State.choices, default=State.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

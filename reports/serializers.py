@@ -44,7 +44,7 @@ class ReportSerializer(serializers.BaseSerializer):
             "action_taken_at": format_datetime(report.action_taken_at) if report.action_taken_at else None,
             "category": report.category,
             "comment": report.comment,
-            "forwarded": False,  # every reported account is local until federation
+            "forwarded": report.forwarded,
             "created_at": format_datetime(report.created_at),
             "status_ids": [ids.encode(pk) for pk in self.context["report_statuses"].get(report.pk, [])],
             "rule_ids": [str(rule.pk) for rule in self.context["report_rules"].get(report.pk, [])],
@@ -56,7 +56,7 @@ def admin_account(entity: dict | None, user) -> dict | None:
     """Pleroma's admin API merges its own account fields into the Account entity."""
     if entity is None:
         return None
-    return {**entity, "nickname": user.nickname, "is_active": user.is_active, "local": True,
+    return {**entity, "nickname": user.nickname, "is_active": user.is_active, "local": user.is_local,
             "roles": {"admin": user.is_admin, "moderator": user.is_moderator}, "tags": list(user.tags),
             "is_confirmed": user.is_confirmed, "is_approved": user.is_approved}
 

@@ -112,6 +112,13 @@ def _file(reporter: User, target: User, statuses: list[Status], *, comment: str,
     return report
 
 
+def mark_forwarded(report: Report) -> None:
+    """The report was sent to the reported account's server (the Report entity's
+    `forwarded`); called in the transaction that filed it."""
+    Report.objects.filter(pk=report.pk).update(forwarded=True)
+    report.forwarded = True
+
+
 def receive_report(reporter: User, target: User, statuses: list[Status], comment: str) -> Report:
     """A report another server forwarded (a Flag) about a local account: filed for the
     moderators like a local one; the statuses are the target's."""

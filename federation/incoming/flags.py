@@ -1,11 +1,13 @@
 """Flag received (reference/federation.md §3.14): another server forwards a report about a
 local account. The first `object` entry naming a local account is the reported one, the
-others name its statuses; `content` is the comment. It becomes a report for the
-moderators (`admin.report` notifications), the sending actor as reporter."""
+others name its statuses; `content` is the comment, kept as plain text (the markup of
+another server has no place in a comment moderators' tools show). It becomes a report for
+the moderators (`admin.report` notifications), the sending actor as reporter."""
 
 from __future__ import annotations
 
 from accounts.models import User
+from core import markup
 from federation.incoming.common import Ignored, local_account, object_id, status_by_uri
 
 
@@ -28,4 +30,4 @@ def handle_flag(activity: dict, remote: User, prepared=None) -> None:
     if target is None:
         raise Ignored("Flag of no account of this server")
     content = activity.get("content")
-    reports.receive_report(remote, target, statuses, content if isinstance(content, str) else "")
+    reports.receive_report(remote, target, statuses, markup.strip_tags(content) if isinstance(content, str) else "")

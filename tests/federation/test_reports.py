@@ -25,6 +25,8 @@ class TestForwardedReport:
                                                    "status_ids": [ids.encode(status.pk)],
                                                    "comment": "spam", "forward": "true"}, format="json")
         assert response.status_code == 200, response.content
+        assert response.json()["forwarded"] is True
+        assert Report.objects.get().forwarded is True
         (flag,) = outbox("Flag")
         assert flag.payload["actor"] == documents.instance_actor_id()
         assert flag.payload["object"] == [erin.ap_id, "https://three.example/objects/1"]
@@ -32,16 +34,50 @@ class TestForwardedReport:
         assert client.user.ap_id not in str(flag.payload)  # the reporter stays anonymous
         assert inboxes(flag) == {"https://three.example/inbox"}
 
+    def test_the_admin_api_shows_the_remote_account_as_remote(self, api):
+        client = api(scopes=["write:reports"])
+        erin = remote("erin", "three.example")
+        assert client.post("/api/v1/reports", {"account_id": ids.encode(erin.pk), "forward": "true"},
+                           format="json").status_code == 200
+        admin = UserFactory(nickname="admin", is_admin=True)
+        (shown,) = api(scopes=["admin:read:reports"], user=admin).get("/api/v1/pleroma/admin/reports").json()["reports"]
+        assert (shown["account"]["nickname"], shown["account"]["local"]) == (erin.nickname, False)
+        assert (shown["actor"]["nickname"], shown["actor"]["local"]) == (client.user.nickname, True)
+
     def test_without_forward_or_on_a_local_account_nothing_is_sent(self, api):
         client = api(scopes=["write:reports"])
         erin = remote("erin", "three.example")
-        assert client.post("/api/v1/reports", {"account_id": ids.encode(erin.pk), "comment": "x"},
-                           format="json").status_code == 200
+        unforwarded = client.post("/api/v1/reports", {"account_id": ids.encode(erin.pk), "comment": "x"},
+                                  format="json")
+        assert unforwarded.status_code == 200
+        assert unforwarded.json()["forwarded"] is False
         local = UserFactory(nickname="local")
-        assert client.post("/api/v1/reports", {"account_id": ids.encode(local.pk), "forward": True},
-                           format="json").status_code == 200
+        on_local = client.post("/api/v1/reports", {"account_id": ids.encode(local.pk), "forward": True},
+                               format="json")
+        assert on_local.status_code == 200
+        assert on_local.json()["forwarded"] is False  # nowhere to forward to
         assert not outbox("Flag")
         assert Report.objects.count() == 2
+        assert not Report.objects.filter(forwarded=True).exists()
+
+    def test_nothing_is_forwarded_when_the_server_does_not_federate(self, api, settings):
+        settings.FEDERATING = False
+        client = api(scopes=["write:reports"])
+        erin = remote("erin", "three.example")
+        response = client.post("/api/v1/reports", {"account_id": ids.encode(erin.pk), "forward": "true"},
+                               format="json")
+        assert response.status_code == 200
+        assert response.json()["forwarded"] is False
+        assert not outbox("Flag")
+
+    def test_the_moderators_notification_shows_it_forwarded(self, api):
+        moderator = UserFactory(nickname="mod", is_moderator=True)
+        client = api(scopes=["write:reports"])
+        erin = remote("erin", "three.example")
+        assert client.post("/api/v1/reports", {"account_id": ids.encode(erin.pk), "forward": "true"},
+                           format="json").status_code == 200
+        notifications = api(scopes=["read:notifications"], user=moderator).get("/api/v1/notifications").json()
+        assert [(n["type"], n["report"]["forwarded"]) for n in notifications] == [("admin.report", True)]
 
 
 class TestFlagReceived:
@@ -62,6 +98,19 @@ class TestFlagReceived:
         assert notification.type == "admin.report"
         body = api(scopes=["admin:read:reports"], user=moderator).get("/api/v1/pleroma/admin/reports").json()
         assert [r["content"] for r in body["reports"]] == ["please look"]
+        (shown,) = body["reports"]
+        assert (shown["actor"]["nickname"], shown["actor"]["local"]) == (bob.nickname, False)
+        assert (shown["account"]["nickname"], shown["account"]["local"]) == ("alice", True)
+        assert [s["id"] for s in shown["statuses"]] == [ids.encode(status.pk)]
+        assert report.forwarded is False
+
+    def test_its_comment_is_kept_as_plain_text(self, anon):
+        bob = remote_account("bob", REMOTE)
+        alice = UserFactory(nickname="alice")
+        flag = {"id": f"{REMOTE}#flags/3", "type": "Flag", "actor": REMOTE, "object": [alice.ap_id],
+                "content": '<p>look <a href="https://x.example">here</a><script>alert(1)</script></p>'}
+        assert deliver(anon, bob, flag).state == "done"
+        assert Report.objects.get().comment == "look here"
 
     def test_a_flag_of_no_local_account_is_ignored(self, anon):
         bob = remote_account("bob", REMOTE)

@@ -169,13 +169,24 @@ class Peer:
             raise AssertionError(f"peer {path}: {response.status_code} {response.text}\n{self.log()[-3000:]}")
         return response.json()
 
-    def create_actor(self, identifier: str, *, locked: bool = False) -> dict:
-        """{id, inbox, handle} of a new Person on the peer."""
-        return self.control("POST", "actors", {"identifier": identifier, "locked": locked})
+    def create_actor(self, identifier: str, *, locked: bool = False, aliases: list[str] | None = None) -> dict:
+        """{id, inbox, handle} of a new Person on the peer; `aliases` (its alsoKnownAs) may
+        be given again for an existing one."""
+        return self.control("POST", "actors", {"identifier": identifier, "locked": locked, "aliases": aliases})
 
     def send(self, sender: str, to: list[str], activity: dict) -> dict:
         """Send `activity` (JSON-LD) signed by `sender` to these actors' inboxes, now."""
         return self.control("POST", "send", {"as": sender, "to": to, "activity": activity})
+
+    def send_raw(self, sender: str, to: list[str], activity: dict) -> list[dict]:
+        """POST `activity` exactly as given (terms Fedify's vocabulary lacks kept), signed by
+        `sender`, to these actors' own inboxes: [{to, status, body}]."""
+        return self.control("POST", "send-raw", {"as": sender, "to": to, "activity": activity})
+
+    def inbox_posts(self, type: str | None = None) -> list[dict]:
+        """Every POST to the peer's inboxes as it was sent, with the status Fedify answered."""
+        return [post for post in self.control("GET", "inbox-posts")
+                if type is None or post["activity"].get("type") == type]
 
     def lookup(self, query: str, *, signed_by: str | None = None) -> dict:
         """Fedify's ctx.lookupObject: {found, type, object}."""

@@ -4,8 +4,9 @@
 // (Fedify verifies every incoming signature), a Note dispatcher that refuses non-public
 // notes to requests not signed by an addressee, and Accept of follows to unlocked actors.
 // The test side is a JSON control API under /_control/ (never part of the federation):
-// make actors, send activities, look objects up, serve files under /files/ (the media its
-// notes attach), and read what the inboxes received.
+// make actors, send activities (through Fedify's vocabulary, or signed as given with
+// send-raw), look objects up, serve files under /files/ (the media its notes attach),
+// and read what the inboxes received (as parsed and as posted).
 //
 // Environment: PEER_ORIGIN (https://fedify.test), PEER_HOST and PEER_PORT to listen on,
 // TLS_CERT and TLS_KEY (PEM files; without them it serves plain HTTP).
@@ -38,7 +39,7 @@ await configure({
   ],
 });
 
-/** identifier -> { locked, name, keys: [{privateKey, publicKey} as JWK], followers: Map<id, inbox> } */
+/** identifier -> { locked, name, aliases: [uri], keys: [{privateKey, publicKey} as JWK], followers: Map<id, inbox> } */
 const actors = new Map();
 /** note id -> { identifier, json, audience: Set<string> } */
 const notes = new Map();
@@ -48,6 +49,10 @@ const received = [];
 const inboxErrors = [];
 /** path under /files/ -> { contentType, body: Buffer, hits } (media the peer's notes attach) */
 const files = new Map();
+/** every POST to an inbox, as posted: { path, status, activity } (also what Fedify refused) */
+const inboxPosts = [];
+/** activity id -> the JSON as posted, for `received` (Fedify's compaction drops unknown terms) */
+const postedById = new Map();
 
 // Fedify's cache (remote keys, documents, inbox idempotence) lives in the store; each test
 // starts with an empty one, since this server's accounts and keys are made anew per test.
@@ -88,6 +93,7 @@ federation
       endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
       followers: ctx.getFollowersUri(identifier),
       manuallyApprovesFollowers: actor.locked,
+      aliases: actor.aliases.map((uri) => new URL(uri)),
       publicKey: keys[0]?.cryptographicKey,
       assertionMethods: keys.map((key) => key.multikey),
     });
@@ -119,25 +125,34 @@ async function record(ctx, activity, recipient) {
   received.push({
     recipient, type: json.type ?? activity.constructor.name, id: activity.id?.href ?? null,
     actor: activity.actorId?.href ?? null, activity: json,
+    posted: (activity.id && postedById.get(activity.id.href)) ?? null,
   });
+}
+
+async function acceptFollow(ctx, follow) {
+  const target = follow.objectId == null ? null : ctx.parseUri(follow.objectId);
+  if (target?.type !== "actor" || !actors.has(target.identifier)) return;
+  const actor = actors.get(target.identifier);
+  const follower = await follow.getActor();
+  if (follower == null || follower.id == null || follower.inboxId == null) return;
+  if (actor.locked) return; // answered through /_control/send by the test
+  actor.followers.set(follower.id.href, (follower.endpoints?.sharedInbox ?? follower.inboxId).href);
+  await ctx.sendActivity({ identifier: target.identifier }, follower, new Accept({
+    id: new URL(`${ctx.getActorUri(target.identifier).href}/accepts/${randomUUID()}`),
+    actor: ctx.getActorUri(target.identifier),
+    object: follow,
+  }));
 }
 
 federation
   .setInboxListeners("/users/{identifier}/inbox", "/inbox")
   .on(Follow, async (ctx, follow) => {
-    await record(ctx, follow, ctx.recipient);
-    const target = follow.objectId == null ? null : ctx.parseUri(follow.objectId);
-    if (target?.type !== "actor" || !actors.has(target.identifier)) return;
-    const actor = actors.get(target.identifier);
-    const follower = await follow.getActor();
-    if (follower == null || follower.id == null || follower.inboxId == null) return;
-    if (actor.locked) return; // answered through /_control/send by the test
-    actor.followers.set(follower.id.href, (follower.endpoints?.sharedInbox ?? follower.inboxId).href);
-    await ctx.sendActivity({ identifier: target.identifier }, follower, new Accept({
-      id: new URL(`${ctx.getActorUri(target.identifier).href}/accepts/${randomUUID()}`),
-      actor: ctx.getActorUri(target.identifier),
-      object: follow,
-    }));
+    try {
+      await acceptFollow(ctx, follow);
+    } finally {
+      // recorded once answered: a test that saw the Follow finds the follower listed
+      await record(ctx, follow, ctx.recipient);
+    }
   })
   .on(Undo, async (ctx, undo) => {
     await record(ctx, undo, ctx.recipient);
@@ -160,14 +175,15 @@ federation
 
 // --- the control API ---------------------------------------------------------------------
 
-async function createActor({ identifier, locked = false, name = null }) {
+async function createActor({ identifier, locked = false, name = null, aliases = null }) {
   if (!actors.has(identifier)) {
     const pair = await generateCryptoKeyPair("RSASSA-PKCS1-v1_5");
     actors.set(identifier, {
-      locked, name: name ?? identifier, followers: new Map(),
+      locked, name: name ?? identifier, followers: new Map(), aliases: [],
       keys: [{ privateKey: await exportJwk(pair.privateKey), publicKey: await exportJwk(pair.publicKey) }],
     });
   }
+  if (aliases != null) actors.get(identifier).aliases = aliases; // alsoKnownAs, settable again
   const ctx = federation.createContext(new URL(origin));
   return {
     id: ctx.getActorUri(identifier).href, inbox: ctx.getInboxUri(identifier).href,
@@ -224,6 +240,8 @@ const control = {
 
   "GET /_control/errors": async () => inboxErrors,
 
+  "GET /_control/inbox-posts": async () => inboxPosts,
+
   "GET /_control/followers": async (_body, query) => {
     const actor = actors.get(query.get("identifier"));
     return actor == null ? [] : [...actor.followers.keys()];
@@ -264,8 +282,28 @@ const control = {
     return { sent: recipients.map((r) => r.id.href) };
   },
 
+  // Send the JSON as given (terms Fedify does not know kept), signed (draft-cavage, with a
+  // Digest) by `as`, to each actor's own inbox: [{to, status, body}].
+  "POST /_control/send-raw": async ({ as, to, activity }, _q, ctx) => {
+    if (!actors.has(as)) throw new Error(`no actor ${as}`);
+    storeObject(as, activity.object);
+    const [pair] = await keyPairsOf(as);
+    const answers = [];
+    for (const recipient of await recipientsOf(ctx, as, to)) {
+      const request = new Request(recipient.inboxId, {
+        method: "POST", headers: { "Content-Type": "application/activity+json" }, body: JSON.stringify(activity),
+      });
+      const signed = await signRequest(request, pair.privateKey, new URL(`${ctx.getActorUri(as).href}#main-key`),
+                                       { spec: "draft-cavage-http-signatures-12" });
+      const response = await fetch(signed);
+      answers.push({ to: recipient.id.href, status: response.status, body: await response.text() });
+    }
+    return answers;
+  },
+
   "POST /_control/reset": async () => {
     actors.clear(); notes.clear(); files.clear(); received.length = 0; inboxErrors.length = 0;
+    inboxPosts.length = 0; postedById.clear();
     store = new MemoryKvStore();
     return { ok: true };
   },
@@ -302,6 +340,15 @@ async function handle(req, res) {
     res.end(file.body);
     return;
   }
+  let posted = null;
+  if (req.method === "POST" && body?.length) {
+    try {
+      posted = JSON.parse(body.toString());
+    } catch {
+      posted = { unparsable: body.toString().slice(0, 1000) };
+    }
+    if (typeof posted?.id === "string") postedById.set(posted.id, posted);
+  }
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (Array.isArray(value)) value.forEach((v) => headers.append(name, v));
@@ -312,6 +359,7 @@ async function handle(req, res) {
     onNotFound: () => new Response("Not found", { status: 404 }),
     onNotAcceptable: () => new Response("Not acceptable", { status: 406 }),
   });
+  if (posted != null) inboxPosts.push({ path: url.pathname, status: response.status, activity: posted });
   res.writeHead(response.status, Object.fromEntries(response.headers));
   res.end(Buffer.from(await response.arrayBuffer()));
 }
