@@ -2,7 +2,6 @@
 
 import base64
 import re
-import time
 
 import pyotp
 from django.test import Client
@@ -23,8 +22,12 @@ def enable_totp(client) -> pyotp.TOTP:
 
 
 def later_code(totp: pyotp.TOTP) -> str:
-    """The next period's code: the current one was used to confirm and cannot be reused."""
-    return totp.at(time.time() + 30)
+    """The code of the period after the last one used (which cannot be reused). Counted from
+    the device's own record, not the clock: a confirmation that crossed a period boundary
+    leaves the device a drift, and a clock-based "next" code would then be two ahead."""
+    key = base64.b32decode(totp.secret)
+    device = next(d for d in TOTPDevice.objects.filter(confirmed=True) if d.bin_key == key)
+    return totp.at((device.last_t + 1) * device.step)
 
 
 def password_grant(anon, app, user):

@@ -195,7 +195,11 @@ class TestQuotesToFedify:
         sent = _posted(create)["object"]
         assert (sent["quoteUrl"], sent["quoteUri"], sent["_misskey_quote"]) == (note["id"],) * 3
         assert create["activity"]["object"].get("quoteUrl") == note["id"]  # Fedify read it as its quoteUrl
+        assert sent["quote"] == note["id"]  # FEP-044f
         _delivered(pleroma, fedify, "Create")
+        # FEP-044f asks the quoted author; Fedify has no behaviour for QuoteRequest and takes it
+        [request] = _delivered(pleroma, fedify, "QuoteRequest")
+        assert (request.activity.payload["object"], request.activity.payload["actor"]) == (note["id"], BOB)
 
 
 class TestQuotesFromFedify:
@@ -291,6 +295,8 @@ class TestMoveToFedify:
         assert move["recipient"] in ("watcher", None)
         assert len(fedify.inbox_posts("Move")) == 1  # the refused move sent nothing
         assert User.objects.get(nickname="bob").moved_to == target["id"]
+        moved = pleroma.get("/api/v1/accounts/verify_credentials", token).json()["moved"]
+        assert moved is not None and moved["acct"] == f"newbob@{PEER_HOST}"
         # Fedify has no behaviour for Move: it takes it all the same
         _delivered(pleroma, fedify, "Move")
 
